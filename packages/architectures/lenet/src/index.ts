@@ -1,0 +1,1 @@
+export { lenet, type LeNetOptions } from './lenet.js';

@@ -1,0 +1,20 @@
+import * as tf from '@tensorflow/tfjs';
+
+export { tf };
+export { initEngine, engineInfo, describeEngine, doctor, BACKEND_CHOICES } from './engine/engine.js';
+export type { BackendChoice, EngineInfo, DoctorReport } from './engine/engine.js';
+export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './engine/wasm/register.js';
+export { GroupedConv2D } from './layers/grouped-conv.js';
+export { Padding2D, FLOAT32_LOWEST } from './layers/padding.js';
+export * from './model/blocks.js';
+export { scope, withBuildContext } from './model/build-context.js';
+export {
+  registerArchitecture, listArchitectures, getArchitecture, hasArchitecture, createModel, resolveConfig, closeMatches,
+} from './model/registry.js';
+export type {
+  ArchitectureSpec, ArchitectureDefaults, ArchitectureFilter, ArchitectureSource, CreateModelOptions, InputShape, ReferenceCounts, TrainingDefaults,
+} from './model/registry.js';
+export { summarize, layerMacs } from './model/summary.js';
+export type { LayerRow, ModelSummary } from './model/summary.js';
+export { saveModel, loadModel, directoryHandler } from './io/model-io.js';
+export { writeFileAtomic } from './io/atomic-write.js';

@@ -1,0 +1,163 @@
+import * as tf from '@tensorflow/tfjs';
+import { GroupedConv2D } from '../layers/grouped-conv.js';
+import { FLOAT32_LOWEST, Padding2D } from '../layers/padding.js';
+import { nextLayerName, nextSeed } from './build-context.js';
+
+/** A symbolic tensor of the model being built (NHWC). */
+export type Node = tf.SymbolicTensor;
+
+export type Activation = 'relu' | 'sigmoid' | 'tanh' | 'linear';
+/** Normalisation after a conv/dense layer: batch norm (d2l 8.5), layer norm, or none. */
+export type NormKind = 'batch' | 'layer' | 'none';
+/** Where the normalisation goes relative to the activation. */
+export type NormPosition = 'before' | 'after';
+
+function shapeText(shape: tf.Shape): string {
+  const [, ...rest] = shape;
+  if (rest.length === 3) return `${rest[2]}x${rest[0]}x${rest[1]}`;
+  return rest.join('x');
+}
+
+/** Applies a layer and fails with the layer's name and shapes when the input cannot fit it. */
+export function apply(layer: tf.layers.Layer, input: Node | Node[]): Node {
+  const inputs = Array.isArray(input) ? input : [input];
+  const inText = inputs.map((i) => shapeText(i.shape)).join(' + ');
+  let out: Node;
+  try {
+    out = layer.apply(input) as Node;
+  } catch (error) {
+    throw new Error(`Layer "${layer.name}" (${layer.getClassName()}) cannot take input ${inText}: ${(error as Error).message}`);
+  }
+  if (out.shape.slice(1).some((d) => d != null && d <= 0)) {
+    throw new Error(`Layer "${layer.name}" (${layer.getClassName()}) cannot take input ${inText}: its output would be ${shapeText(out.shape)}. Use a larger input size.`);
+  }
+  return out;
+}
+
+function initializer(): ReturnType<typeof tf.initializers.glorotUniform> {
+  // Xavier/Glorot uniform, as d2l's init_cnn uses for conv and linear layers.
+  return tf.initializers.glorotUniform({ seed: nextSeed() });
+}
+
+/** The model input for images of `channels x height x width` (shown CHW like PyTorch, stored NHWC). */
+export function imageInput([channels, height, width]: readonly [number, number, number]): Node {
+  return tf.input({ shape: [height, width, channels], name: 'input' });
+}
+
+export interface ConvOptions {
+  filters: number;
+  kernel: number;
+  stride?: number;
+  /** Pixels on each side (PyTorch's `padding=`), or 'same'/'valid'. Default 0. */
+  padding?: number | 'same' | 'valid';
+  /** Number of groups (not the group width). Default 1. */
+  groups?: number;
+  bias?: boolean;
+  name?: string;
+}
+
+/** Constant padding on all four sides; `value` defaults to 0. */
+export function pad(x: Node, pixels: number, value = 0): Node {
+  if (pixels === 0) return x;
+  return apply(new Padding2D({ padding: [pixels, pixels, pixels, pixels], value, name: nextLayerName('pad') }), x);
+}
+
+/**
+ * A convolution with PyTorch's padding semantics: `padding: p` pads p pixels on
+ * every side, which only equals TensorFlow's 'same' for stride 1 and p = (k-1)/2.
+ */
+export function conv(x: Node, o: ConvOptions): Node {
+  const stride = o.stride ?? 1;
+  const padding = o.padding ?? 0;
+  let tfPadding: 'same' | 'valid' = 'valid';
+  let input = x;
+  if (padding === 'same' || (stride === 1 && padding === (o.kernel - 1) / 2 && padding > 0)) tfPadding = 'same';
+  else if (typeof padding === 'number') input = pad(x, padding);
+  const name = o.name ?? nextLayerName('conv');
+  const groups = o.groups ?? 1;
+  const layer = groups === 1
+    ? tf.layers.conv2d({ filters: o.filters, kernelSize: o.kernel, strides: stride, padding: tfPadding, useBias: o.bias ?? true, kernelInitializer: initializer(), name })
+    : new GroupedConv2D({ filters: o.filters, kernelSize: o.kernel, strides: stride, padding: tfPadding, groups, useBias: o.bias ?? true, seed: nextSeed(), name });
+  return apply(layer, input);
+}
+
+export function activation(x: Node, kind: Activation): Node {
+  if (kind === 'linear') return x;
+  return apply(tf.layers.activation({ activation: kind, name: nextLayerName(kind) }), x);
+}
+
+export const relu = (x: Node): Node => activation(x, 'relu');
+
+/** Batch norm with PyTorch's defaults (momentum 0.1 ⇔ tfjs 0.9, eps 1e-5). */
+export function batchNorm(x: Node): Node {
+  return apply(tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5, name: nextLayerName('bn') }), x);
+}
+
+export function layerNorm(x: Node): Node {
+  return apply(tf.layers.layerNormalization({ axis: -1, epsilon: 1e-5, name: nextLayerName('ln') }), x);
+}
+
+export function norm(x: Node, kind: NormKind): Node {
+  if (kind === 'batch') return batchNorm(x);
+  if (kind === 'layer') return layerNorm(x);
+  return x;
+}
+
+/** Activation with optional normalisation before (the book's default) or after it. */
+export function normActivation(x: Node, o: { norm: NormKind; activation: Activation; position?: NormPosition }): Node {
+  if ((o.position ?? 'before') === 'before') return activation(norm(x, o.norm), o.activation);
+  return norm(activation(x, o.activation), o.norm);
+}
+
+export interface PoolOptions {
+  size: number;
+  stride?: number;
+  /** PyTorch-style padding on every side; max pooling pads with -inf, average pooling with zeros (count_include_pad). */
+  padding?: number;
+}
+
+export function maxPool(x: Node, o: PoolOptions): Node {
+  const stride = o.stride ?? o.size;
+  const p = o.padding ?? 0;
+  const samePad = stride === 1 && p === (o.size - 1) / 2 && p > 0;
+  const input = samePad ? x : pad(x, p, FLOAT32_LOWEST);
+  return apply(tf.layers.maxPooling2d({ poolSize: o.size, strides: stride, padding: samePad ? 'same' : 'valid', name: nextLayerName('maxpool') }), input);
+}
+
+export function avgPool(x: Node, o: PoolOptions): Node {
+  const stride = o.stride ?? o.size;
+  const input = pad(x, o.padding ?? 0);
+  return apply(tf.layers.averagePooling2d({ poolSize: o.size, strides: stride, padding: 'valid', name: nextLayerName('avgpool') }), input);
+}
+
+/** Global average pooling to one value per channel (NiN, GoogLeNet, ResNet, DenseNet heads). */
+export function globalAvgPool(x: Node): Node {
+  return apply(tf.layers.globalAveragePooling2d({ name: nextLayerName('gap') }), x);
+}
+
+export function flatten(x: Node): Node {
+  return apply(tf.layers.flatten({ name: nextLayerName('flatten') }), x);
+}
+
+export function dense(x: Node, units: number, o: { bias?: boolean } = {}): Node {
+  return apply(tf.layers.dense({ units, useBias: o.bias ?? true, kernelInitializer: initializer(), name: nextLayerName('dense') }), x);
+}
+
+export function dropout(x: Node, rate: number): Node {
+  return apply(tf.layers.dropout({ rate, seed: nextSeed(), name: nextLayerName('dropout') }), x);
+}
+
+/** Channel concatenation (Inception branches, DenseNet). */
+export function concat(xs: Node[]): Node {
+  return apply(tf.layers.concatenate({ axis: -1, name: nextLayerName('concat') }), xs);
+}
+
+/** Element-wise sum (residual connections). */
+export function add(xs: Node[]): Node {
+  return apply(tf.layers.add({ name: nextLayerName('add') }), xs);
+}
+
+/** Channels of a node (NHWC). */
+export function channels(x: Node): number {
+  return x.shape[x.shape.length - 1]!;
+}
