@@ -1,0 +1,168 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  GroupedConv2D, batchNorm, conv, createModel, dense, globalAvgPool, imageInput, initEngine, loadModel, maxPool, registerArchitecture,
+  relu, saveModel, scope, summarize, tf, withBuildContext,
+} from '../src/index.js';
+
+let dir: string;
+beforeAll(async () => {
+  await initEngine({ backend: 'wasm' });
+  dir = mkdtempSync(join(tmpdir(), 'cnnlab-core-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A small net with every kind of layer the families use, incl. grouped conv and -inf padded max pooling. */
+function tinyNet(seed = 0): tf.LayersModel {
+  return withBuildContext(seed, () => {
+    const input = imageInput([2, 12, 12]);
+    let x = scope('stem', () => maxPool(relu(batchNorm(conv(input, { filters: 8, kernel: 3, stride: 2, padding: 1 }))), { size: 3, stride: 2, padding: 1 }));
+    x = scope('grouped', () => relu(batchNorm(conv(x, { filters: 8, kernel: 3, padding: 1, groups: 4, bias: false }))));
+    return tf.model({ inputs: input, outputs: dense(globalAvgPool(x), 3), name: 'tiny' });
+  });
+}
+
+describe('grouped convolution', () => {
+  it('equals separate convolutions over channel groups', () => {
+    const layer = new GroupedConv2D({ filters: 6, kernelSize: 3, groups: 3, padding: 'same', useBias: false, seed: 1 });
+    const x = tf.randomNormal([2, 5, 5, 9], 0, 1, 'float32', 2);
+    const y = layer.apply(x) as tf.Tensor;
+    const kernel = layer.getWeights()[0]!;
+    const xs = tf.split(x, 3, 3), ks = tf.split(kernel, 3, 3);
+    const expected = tf.concat(xs.map((xi, i) => tf.conv2d(xi as tf.Tensor4D, ks[i] as tf.Tensor4D, 1, 'same')), 3);
+    expect(kernel.shape).toEqual([3, 3, 3, 6]);
+    expect(tf.max(tf.abs(tf.sub(y, expected))).dataSync()[0]).toBeLessThan(1e-5);
+  });
+
+  it('costs k²·cin·cout/g multiply-adds per pixel and k²·cin·cout/g weights', () => {
+    const s = summarize(tinyNet());
+    const row = s.rows.find((r) => r.name === 'grouped.conv1')!;
+    expect(row.type).toBe('CnnlabGroupedConv2D');
+    expect(row.params).toBe(3 * 3 * (8 / 4) * 8);
+    expect(row.macs).toBe(3 * 3 * 3 * 3 * (8 / 4) * 8);
+  });
+
+  it('rejects channels that do not split into the groups', () => {
+    expect(() => new GroupedConv2D({ filters: 6, kernelSize: 3, groups: 4 })).toThrow(/6 output channels cannot be split into 4 groups/);
+    const layer = new GroupedConv2D({ filters: 8, kernelSize: 3, groups: 4, name: 'g' });
+    expect(() => layer.apply(tf.input({ shape: [5, 5, 6] }))).toThrow(/6 input channels cannot be split into 4 groups/);
+  });
+});
+
+describe('padding semantics follow PyTorch', () => {
+  it('conv k7 s2 p3 and maxpool 3/2/1 halve 96 → 48 → 24 with symmetric padding', () => {
+    const m = withBuildContext(0, () => {
+      const input = imageInput([1, 96, 96]);
+      const c = conv(input, { filters: 4, kernel: 7, stride: 2, padding: 3 });
+      return tf.model({ inputs: input, outputs: maxPool(c, { size: 3, stride: 2, padding: 1 }) });
+    });
+    expect(m.outputs[0]!.shape).toEqual([null, 24, 24, 4]);
+  });
+
+  it('max pooling pads with -inf: an all-negative map keeps its negative border maxima', () => {
+    const m = withBuildContext(0, () => {
+      const input = imageInput([1, 4, 4]);
+      return tf.model({ inputs: input, outputs: maxPool(input, { size: 3, stride: 2, padding: 1 }) });
+    });
+    const y = (m.predict(tf.fill([1, 4, 4, 1], -5)) as tf.Tensor).dataSync();
+    expect(Array.from(y)).toEqual([-5, -5, -5, -5]);
+  });
+});
+
+describe('training on wasm', () => {
+  it('leaks no tensors across training steps', () => {
+    const model = tinyNet(1);
+    const optimizer = tf.train.momentum(0.05, 0.9);
+    const x = tf.randomNormal([8, 12, 12, 2], 0, 1, 'float32', 3);
+    const y = tf.oneHot(tf.tensor1d([0, 1, 2, 0, 1, 2, 0, 1], 'int32'), 3);
+    const step = () => {
+      const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true)!;
+      const value = loss.dataSync()[0]!;
+      loss.dispose();
+      return value;
+    };
+    step(); // creates optimizer slots
+    const counts: number[] = [];
+    const losses: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      losses.push(step());
+      counts.push(tf.memory().numTensors);
+    }
+    expect(new Set(counts).size).toBe(1);
+    expect(losses.at(-1)!).toBeLessThan(losses[0]!);
+  });
+
+  it('gradients of a whole model equal the cpu backend', async () => {
+    const grads = async (backend: string) => {
+      await tf.setBackend(backend);
+      const model = tinyNet(7);
+      const x = tf.randomNormal([4, 12, 12, 2], 0, 1, 'float32', 5);
+      const y = tf.oneHot(tf.tensor1d([0, 1, 2, 0], 'int32'), 3);
+      const { grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar);
+      const out = Object.fromEntries(Object.entries(grads).map(([k, g]) => [k.replace(/_\d+$/, ''), Array.from(g.dataSync())]));
+      model.dispose();
+      return out;
+    };
+    const cpu = await grads('cpu');
+    const wasm = await grads('wasm');
+    expect(Object.keys(wasm).sort()).toEqual(Object.keys(cpu).sort());
+    for (const [name, values] of Object.entries(cpu)) {
+      const scale = Math.max(1e-3, ...values.map(Math.abs));
+      const err = Math.max(...values.map((v, i) => Math.abs(v - wasm[name]![i]!)));
+      expect(err, name).toBeLessThan(1e-4 * scale);
+    }
+  });
+});
+
+describe('saving and loading', () => {
+  it('round-trips custom layers with identical outputs', async () => {
+    const model = tinyNet(2);
+    const x = tf.randomNormal([2, 12, 12, 2], 0, 1, 'float32', 9);
+    const before = Array.from((model.predict(x) as tf.Tensor).dataSync());
+    await saveModel(model, join(dir, 'tiny'));
+    const loaded = await loadModel(join(dir, 'tiny'));
+    expect(Array.from((loaded.predict(x) as tf.Tensor).dataSync())).toEqual(before);
+    expect(loaded.layers.map((l) => l.name)).toEqual(model.layers.map((l) => l.name));
+  });
+
+  it('reports a missing or damaged save clearly', async () => {
+    await expect(loadModel(join(dir, 'nothing'))).rejects.toThrow(/No saved model in .*nothing: model.json is missing/);
+    await saveModel(tinyNet(), join(dir, 'cut'));
+    writeFileSync(join(dir, 'cut', 'weights.bin'), new Uint8Array(10));
+    await expect(loadModel(join(dir, 'cut'))).rejects.toThrow(/weights.bin holds 10 bytes but the manifest expects \d+/);
+  });
+});
+
+describe('registry', () => {
+  registerArchitecture<{ width: number }>({
+    name: 'test-tiny',
+    family: 'test',
+    description: 'a tiny test network',
+    source: 'cnnlab',
+    defaults: { input: [1, 16, 16], classes: 4, options: { width: 4 } },
+    build: (x, { classes, options }) => dense(globalAvgPool(relu(conv(x, { filters: options.width, kernel: 3, padding: 1 }))), classes),
+  });
+
+  it('builds with overrides and reproducible seeded weights', () => {
+    const a = createModel('test-tiny', { options: { width: 6 }, classes: 5, seed: 4 });
+    const b = createModel('test-tiny', { options: { width: 6 }, classes: 5, seed: 4 });
+    const c = createModel('test-tiny', { options: { width: 6 }, classes: 5, seed: 5 });
+    expect(a.outputs[0]!.shape).toEqual([null, 5]);
+    const w = (m: tf.LayersModel) => Array.from(m.getWeights()[0]!.dataSync());
+    expect(w(a)).toEqual(w(b));
+    expect(w(a)).not.toEqual(w(c));
+    expect(a.layers.map((l) => l.name)).toEqual(b.layers.map((l) => l.name));
+  });
+
+  it('names close matches for an unknown architecture', () => {
+    expect(() => createModel('test-tiyn')).toThrow(/Unknown architecture "test-tiyn". Did you mean: test-tiny\?/);
+  });
+
+  it('rejects bad inputs, classes and options before building', () => {
+    expect(() => createModel('test-tiny', { input: [1, 0, 16] })).toThrow(/Invalid input shape \[1,0,16\]/);
+    expect(() => createModel('test-tiny', { classes: 0 })).toThrow(/Invalid number of classes 0/);
+    expect(() => createModel('test-tiny', { options: { depth: 2 } as never })).toThrow(/Unknown option "depth" for "test-tiny". Options: width/);
+  });
+});
