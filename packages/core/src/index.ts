@@ -6,6 +6,7 @@ export type { BackendChoice, EngineInfo, DoctorReport } from './engine/engine.js
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './engine/wasm/register.js';
 export { GroupedConv2D } from './layers/grouped-conv.js';
 export { Padding2D, FLOAT32_LOWEST } from './layers/padding.js';
+export { SeededDropout, getDropoutState, setDropoutState } from './layers/dropout.js';
 export * from './model/blocks.js';
 export { scope, withBuildContext } from './model/build-context.js';
 export {

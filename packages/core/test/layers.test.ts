@@ -166,3 +166,20 @@ describe('registry', () => {
     expect(() => createModel('test-tiny', { options: { depth: 2 } as never })).toThrow(/Unknown option "depth" for "test-tiny". Options: width/);
   });
 });
+
+describe('seeded dropout', () => {
+  it('draws a new mask per call, reproducibly from its state, and is identity at inference', async () => {
+    const { SeededDropout, getDropoutState, setDropoutState } = await import('../src/index.js');
+    const layer = new SeededDropout({ rate: 0.5, seed: 3 });
+    const x = tf.ones([1, 64]);
+    setDropoutState(10);
+    const a = Array.from((layer.apply(x, { training: true }) as tf.Tensor).dataSync());
+    const b = Array.from((layer.apply(x, { training: true }) as tf.Tensor).dataSync());
+    expect(getDropoutState()).toBe(12);
+    expect(a).not.toEqual(b);
+    expect(new Set(a)).toEqual(new Set([0, 2]));
+    setDropoutState(10);
+    expect(Array.from((layer.apply(x, { training: true }) as tf.Tensor).dataSync())).toEqual(a);
+    expect(Array.from((layer.apply(x) as tf.Tensor).dataSync())).toEqual(Array(64).fill(1));
+  });
+});

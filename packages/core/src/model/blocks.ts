@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { SeededDropout } from '../layers/dropout.js';
 import { GroupedConv2D } from '../layers/grouped-conv.js';
 import { FLOAT32_LOWEST, Padding2D } from '../layers/padding.js';
 import { nextLayerName, nextSeed } from './build-context.js';
@@ -144,7 +145,7 @@ export function dense(x: Node, units: number, o: { bias?: boolean } = {}): Node 
 }
 
 export function dropout(x: Node, rate: number): Node {
-  return apply(tf.layers.dropout({ rate, seed: nextSeed(), name: nextLayerName('dropout') }), x);
+  return apply(new SeededDropout({ rate, seed: nextSeed(), name: nextLayerName('dropout') }), x);
 }
 
 /** Channel concatenation (Inception branches, DenseNet). */

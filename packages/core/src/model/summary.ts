@@ -100,21 +100,27 @@ export function summarize(model: tf.LayersModel, options: { depth?: number } = {
   const depth = options.depth ?? Infinity;
   const layers = model.layers.filter((l) => l.getClassName() !== 'InputLayer');
   const rows: LayerRow[] = [];
+  const groups = new Map<string, LayerRow>();
   for (const layer of layers) {
     const row = rowOf(layer);
     const key = groupKey(layer.name, depth);
-    const last = rows[rows.length - 1];
-    if (key !== layer.name && last && last.name === key) {
-      last.params += row.params;
-      last.trainableParams += row.trainableParams;
-      last.macs += row.macs;
-      last.outputShape = row.outputShape;
-      last.dense = last.dense && row.dense;
-      last.layers += 1;
-    } else if (key !== layer.name) {
-      rows.push({ ...row, name: key, type: 'Block' });
-    } else {
+    if (key === layer.name) {
       rows.push(row);
+      continue;
+    }
+    // Layers of one block may interleave (Inception branches): merge by name, not by adjacency.
+    const group = groups.get(key);
+    if (group) {
+      group.params += row.params;
+      group.trainableParams += row.trainableParams;
+      group.macs += row.macs;
+      group.outputShape = row.outputShape;
+      group.dense = group.dense && row.dense;
+      group.layers += 1;
+    } else {
+      const created = { ...row, name: key, type: 'Block' };
+      groups.set(key, created);
+      rows.push(created);
     }
   }
   const params = model.countParams();

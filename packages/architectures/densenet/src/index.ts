@@ -1,0 +1,4 @@
+export {
+  convBlock, denseBlock, transitionBlock, densenet,
+  type ConvBlockOptions, type DenseBlockOptions, type DenseNetOptions,
+} from './densenet.js';

@@ -1,0 +1,138 @@
+import { getArchitecture, type InputShape } from '@cnnlab/core';
+import { DEFAULT_OPTIMIZER, type OptimizerConfig, type OptimizerName } from './optim/optimizers.js';
+import { DEFAULT_SCHEDULE, type ScheduleConfig, type ScheduleName } from './optim/schedule.js';
+
+export type DatasetName = 'fashion-mnist' | 'mnist' | 'idx' | 'cifar10';
+
+export interface TrainConfig {
+  arch: string;
+  archOptions: Record<string, unknown>;
+  /** Model input (channels, height, width); images are resized to it. Default: the architecture's. */
+  input: InputShape;
+  dataset: { name: DatasetName; dir?: string; /** Use a stratified subset of this many images (quick runs, tests). */ limit?: number };
+  split: { train: number; val: number; test: number };
+  epochs: number;
+  batchSize: number;
+  /** Images per forward/backward pass; the batch's gradients are accumulated. 0 = choose automatically. */
+  microBatch: number;
+  lr: number;
+  optimizer: OptimizerConfig;
+  schedule: ScheduleConfig;
+  seed: number;
+  earlyStopping: { enabled: boolean; patience: number; minDelta: number; restoreBest: boolean };
+  checkpoint: { every: number; keep: number };
+  evalBatchSize: number;
+  /** Log the running training loss every this many batches (0 = only per epoch). */
+  logEveryBatches: number;
+}
+
+/** What a user may leave out or override: any field, optimizer/schedule fields one by one. */
+export type TrainOptions = Partial<Omit<TrainConfig, 'optimizer' | 'schedule' | 'earlyStopping' | 'checkpoint' | 'dataset' | 'split'>> & {
+  arch: string;
+  optimizer?: Partial<OptimizerConfig> | OptimizerName;
+  schedule?: Partial<ScheduleConfig> | ScheduleName;
+  earlyStopping?: Partial<TrainConfig['earlyStopping']>;
+  checkpoint?: Partial<TrainConfig['checkpoint']>;
+  dataset?: Partial<TrainConfig['dataset']>;
+  split?: Partial<TrainConfig['split']>;
+};
+
+export const DEFAULT_SPLIT = { train: 0.7, val: 0.2, test: 0.1 };
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function positive(name: string, value: number, integer = false): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw new ConfigError(`${name} must be a positive ${integer ? 'integer' : 'number'}, got ${value}`);
+  }
+}
+
+function nonNegative(name: string, value: number, integer = false): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
+    throw new ConfigError(`${name} must be a non-negative ${integer ? 'integer' : 'number'}, got ${value}`);
+  }
+}
+
+function fraction(name: string, value: number, { open = false } = {}): void {
+  if (typeof value !== 'number' || !(value >= 0 && value <= 1) || (open && value === 1)) {
+    throw new ConfigError(`${name} must be in [0, 1${open ? ')' : ']'}, got ${value}`);
+  }
+}
+
+export function validateSplit(split: TrainConfig['split']): void {
+  for (const [k, v] of Object.entries(split)) fraction(`split.${k}`, v);
+  const sum = split.train + split.val + split.test;
+  if (Math.abs(sum - 1) > 1e-9) {
+    throw new ConfigError(`split fractions must sum to 1 (got ${split.train} + ${split.val} + ${split.test} = ${+sum.toFixed(12)})`);
+  }
+  if (split.train === 0) throw new ConfigError('split.train must be greater than 0');
+  if (split.val === 0) throw new ConfigError('split.val must be greater than 0: epochs are chosen on the validation split');
+}
+
+/** Fills defaults (from the architecture's d2l settings) and checks every value, before anything is trained. */
+export function resolveTrainConfig(o: TrainOptions): TrainConfig {
+  const spec = getArchitecture(o.arch);
+  const training = spec.defaults.training;
+  const optimizer: OptimizerConfig = typeof o.optimizer === 'string'
+    ? { ...DEFAULT_OPTIMIZER, name: o.optimizer }
+    : { ...DEFAULT_OPTIMIZER, ...(training?.optimizer ? { name: training.optimizer } : {}), ...o.optimizer };
+  const schedule: ScheduleConfig = typeof o.schedule === 'string' ? { ...DEFAULT_SCHEDULE, name: o.schedule } : { ...DEFAULT_SCHEDULE, ...o.schedule };
+  const config: TrainConfig = {
+    arch: spec.name,
+    archOptions: o.archOptions ?? {},
+    input: o.input ?? spec.defaults.input,
+    dataset: { name: 'fashion-mnist', ...o.dataset },
+    split: { ...DEFAULT_SPLIT, ...o.split },
+    epochs: o.epochs ?? training?.epochs ?? 10,
+    batchSize: o.batchSize ?? training?.batchSize ?? 256,
+    microBatch: o.microBatch ?? 0,
+    lr: o.lr ?? training?.lr ?? 0.1,
+    optimizer,
+    schedule,
+    seed: o.seed ?? 0,
+    earlyStopping: { enabled: false, patience: 3, minDelta: 0, restoreBest: true, ...o.earlyStopping },
+    checkpoint: { every: 5, keep: 3, ...o.checkpoint },
+    evalBatchSize: o.evalBatchSize ?? 256,
+    logEveryBatches: o.logEveryBatches ?? 50,
+  };
+  validateTrainConfig(config);
+  return config;
+}
+
+export function validateTrainConfig(c: TrainConfig): void {
+  positive('epochs', c.epochs, true);
+  positive('batchSize', c.batchSize, true);
+  nonNegative('microBatch', c.microBatch, true);
+  if (c.microBatch > c.batchSize) throw new ConfigError(`microBatch (${c.microBatch}) cannot exceed batchSize (${c.batchSize})`);
+  positive('lr', c.lr);
+  nonNegative('seed', c.seed, true);
+  if (!['sgd', 'adam', 'adamw'].includes(c.optimizer.name)) throw new ConfigError(`optimizer must be sgd, adam or adamw, got ${c.optimizer.name}`);
+  fraction('optimizer.momentum', c.optimizer.momentum, { open: true });
+  nonNegative('optimizer.weightDecay', c.optimizer.weightDecay);
+  fraction('optimizer.beta1', c.optimizer.beta1, { open: true });
+  fraction('optimizer.beta2', c.optimizer.beta2, { open: true });
+  positive('optimizer.epsilon', c.optimizer.epsilon);
+  if (c.optimizer.nesterov && c.optimizer.momentum === 0) throw new ConfigError('optimizer.nesterov needs a momentum > 0');
+  if (!['constant', 'step', 'cosine', 'plateau'].includes(c.schedule.name)) throw new ConfigError(`schedule must be constant, step, cosine or plateau, got ${c.schedule.name}`);
+  positive('schedule.stepSize', c.schedule.stepSize, true);
+  fraction('schedule.gamma', c.schedule.gamma, { open: true });
+  nonNegative('schedule.minLr', c.schedule.minLr);
+  nonNegative('schedule.warmupEpochs', c.schedule.warmupEpochs, true);
+  fraction('schedule.warmupStart', c.schedule.warmupStart);
+  nonNegative('schedule.patience', c.schedule.patience, true);
+  nonNegative('earlyStopping.patience', c.earlyStopping.patience, true);
+  nonNegative('earlyStopping.minDelta', c.earlyStopping.minDelta);
+  positive('checkpoint.every', c.checkpoint.every, true);
+  nonNegative('checkpoint.keep', c.checkpoint.keep, true);
+  positive('evalBatchSize', c.evalBatchSize, true);
+  nonNegative('logEveryBatches', c.logEveryBatches, true);
+  if (!['fashion-mnist', 'mnist', 'idx', 'cifar10'].includes(c.dataset.name)) {
+    throw new ConfigError(`dataset must be fashion-mnist, mnist, idx or cifar10, got ${c.dataset.name}`);
+  }
+  if ((c.dataset.name === 'idx' || c.dataset.name === 'cifar10') && !c.dataset.dir) throw new ConfigError(`dataset ${c.dataset.name} needs a directory (--data-dir)`);
+  if (c.dataset.limit !== undefined) positive('dataset.limit', c.dataset.limit, true);
+  validateSplit(c.split);
+  if (c.input.length !== 3 || c.input.some((d) => !Number.isInteger(d) || d <= 0)) throw new ConfigError(`input must be channels,height,width positive integers, got ${c.input.join(',')}`);
+}

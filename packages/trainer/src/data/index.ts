@@ -1,0 +1,25 @@
+export type { Dataset, DatasetName, LoadDatasetOptions } from './dataset.js';
+export { loadDataset, checkDataset, toGrayscale, DATASET_NAMES } from './dataset.js';
+export {
+  loadFashionMnist, buildFashionMnistFromPackage, FASHION_MNIST_CLASSES, FASHION_MNIST_COUNT, FASHION_MNIST_CACHE_FILE, FASHION_MNIST_NOTE,
+} from './fashion-mnist.js';
+export type { FashionMnistDataset, FashionMnistOptions } from './fashion-mnist.js';
+export { loadMnistPackage, buildMnistFromPackage, MNIST_CLASSES, MNIST_PACKAGE_COUNT, MNIST_PACKAGE_PER_CLASS, MNIST_CACHE_FILE, MNIST_PACKAGE_NOTE } from './mnist.js';
+export { parseIdx, readIdxFile, loadIdxDirectory, IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC } from './idx.js';
+export type { IdxArray, IdxLoadOptions } from './idx.js';
+export { loadCifar10, parseCifar10Batch, readCifar10Meta, CIFAR10_CLASSES, CIFAR10_BATCH_FILES } from './cifar10.js';
+export { defaultCacheDir, loadOrBuildCache, encodeCache, decodeCache, CACHE_MAGIC, CACHE_VERSION, CACHE_HEADER_BYTES } from './cache.js';
+export type { CachedArrays, CacheOutcome, CacheLog, DecodeResult } from './cache.js';
+export {
+  makeSplit, saveSplit, loadSplit, verifySplit, splitToJSON, splitFromJSON, splitClassCounts, checkFractions, parseSplitFractions, labelsChecksum, DEFAULT_SPLIT,
+} from './split.js';
+export type { Split, SplitFractions } from './split.js';
+export {
+  computeNormalization, unitNormalization, normalizationTable, checkNormalization, saveNormalization, loadNormalization,
+} from './normalization.js';
+export type { Normalization } from './normalization.js';
+export { BatchSource, toModelInput, checkChannels, RESIZE } from './batches.js';
+export type { Batch, BatchSourceOptions, ModelInputShape } from './batches.js';
+export { readImageFile, decodePng, encodePng } from './png.js';
+export type { DecodedImage } from './png.js';
+export { mulberry32, Mulberry32, hashSeed, shuffleInPlace, permutation } from './random.js';

@@ -1,0 +1,466 @@
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  createModel, describeEngine, getDropoutState, initEngine, saveModel, setDropoutState, summarize, tf,
+  type BackendChoice, type EngineInfo,
+} from '@cnnlab/core';
+import { diagnoseFit, type FitDiagnosis } from '@cnnlab/analysis';
+import { CheckpointStore, encodeCheckpoint, type TensorEntry } from './checkpoint.js';
+import { resolveTrainConfig, type TrainConfig, type TrainOptions } from './config.js';
+import {
+  BatchSource, computeNormalization, loadDataset, loadNormalization, loadSplit, makeSplit, permutation, saveNormalization, saveSplit,
+  type Dataset, type Normalization, type Split,
+} from './data/index.js';
+import { evaluateModel } from './evaluate.js';
+import { logTestMetrics, pruneEventsAfter, RunLogger } from './events.js';
+import { Optimizer } from './optim/optimizers.js';
+import { initialScheduleState, learningRate, updateSchedule, type ScheduleState } from './optim/schedule.js';
+import {
+  createRunDirectory, defaultRunName, readConfig, readReport, runPaths, writeJson, type EpochMetrics, type RunReport, type RunStatus,
+} from './run-dir.js';
+
+/** Everything a checkpoint holds besides tensors: where the loop is and what it has seen. */
+export interface LoopState {
+  /** 0-based epoch in progress (or about to start). */
+  epoch: number;
+  /** Next batch of that epoch. */
+  batch: number;
+  globalStep: number;
+  dropoutDraws: number;
+  /** Running sums of the epoch in progress. */
+  partial: { lossSum: number; correct: number; seen: number; seconds: number };
+  history: EpochMetrics[];
+  schedule: ScheduleState;
+  early: { bestValLoss: number | null; bestEpoch: number | null; badEpochs: number };
+  optimizerStep: number;
+  done: boolean;
+}
+
+export interface BatchProgress {
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+  loss: number;
+  accuracy: number;
+  imagesPerSecond: number;
+}
+
+export interface StartInfo {
+  runDir: string;
+  config: TrainConfig;
+  engine: EngineInfo;
+  dataset: Dataset;
+  split: Split;
+  params: number;
+  microBatch: number;
+  resumedFrom: { epoch: number; batch: number; file: string } | null;
+}
+
+export interface TrainHooks {
+  onStart?(info: StartInfo): void;
+  onBatch?(progress: BatchProgress): void;
+  onEpoch?(metrics: EpochMetrics, info: { improved: boolean; diagnosis: FitDiagnosis; checkpoint: string }): void;
+  /** Aborting (e.g. on Ctrl-C) saves a checkpoint after the current batch and returns with status 'interrupted'. */
+  signal?: AbortSignal;
+  log?(message: string): void;
+}
+
+export interface RunOptions {
+  /** Parent of the run directory (default "runs"). */
+  logdir?: string;
+  /** Run directory name under logdir (default "<arch>-<timestamp>"). */
+  name?: string;
+  backend?: BackendChoice;
+  cacheDir?: string;
+}
+
+export interface TrainResult {
+  runDir: string;
+  report: RunReport;
+}
+
+export class TrainingError extends Error {
+  override name = 'TrainingError';
+}
+
+/** Starts a new run: checks the configuration, prepares data, split and normalisation, then trains. */
+export async function train(options: TrainOptions & RunOptions, hooks: TrainHooks = {}): Promise<TrainResult> {
+  const config = resolveTrainConfig(options);
+  const runDir = resolve(options.logdir ?? 'runs', options.name ?? defaultRunName(config.arch));
+  const engine = await initEngine({ backend: options.backend });
+  const dataset = prepareDataset(config, options.cacheDir, hooks);
+  const model = buildModel(config, dataset);
+  createRunDirectory(runDir);
+  const paths = runPaths(runDir);
+  const split = makeSplit(dataset.labels, config.split, config.seed);
+  saveSplit(paths.split, split);
+  const normalization = computeNormalization(dataset, split.train);
+  saveNormalization(paths.normalization, normalization);
+  writeJson(paths.config, config);
+  const summary = summarize(model);
+  const report: RunReport = {
+    name: runDir.split(/[\\/]/).pop()!,
+    arch: config.arch,
+    status: 'running',
+    startedAt: new Date().toISOString(),
+    updatedAt: new Date().toISOString(),
+    engine: { backend: engine.backend, threads: engine.threads, simd: engine.simd },
+    dataset: { name: dataset.name, images: dataset.count, train: split.train.length, val: split.val.length, test: split.test.length, note: dataset.note },
+    params: { trainable: summary.totals.trainableParams, total: summary.totals.params, macs: summary.totals.macs },
+    epochsPlanned: config.epochs,
+    history: [],
+    bestEpoch: null,
+    bestValLoss: null,
+    bestValAcc: null,
+    diagnosis: null,
+    resumes: 0,
+  };
+  writeJson(paths.report, report);
+  return runLoop({ runDir, config, engine, dataset, split, normalization, model, report, resumed: null }, hooks);
+}
+
+/** Continues a run from its newest valid checkpoint (after a crash, a kill or Ctrl-C). */
+export async function resumeRun(runDirArg: string, options: { backend?: BackendChoice; cacheDir?: string; epochs?: number } = {}, hooks: TrainHooks = {}): Promise<TrainResult> {
+  const runDir = resolve(runDirArg);
+  const paths = runPaths(runDir);
+  const config = readConfig(runDir);
+  if (options.epochs !== undefined) {
+    if (!Number.isInteger(options.epochs) || options.epochs < config.epochs) {
+      throw new TrainingError(`--epochs ${options.epochs} must be an integer ≥ the run's ${config.epochs} planned epochs`);
+    }
+    config.epochs = options.epochs;
+    writeJson(paths.config, config);
+  }
+  const engine = await initEngine({ backend: options.backend });
+  const dataset = prepareDataset(config, options.cacheDir, hooks);
+  const split = loadSplit(paths.split, dataset.labels);
+  const normalization = loadNormalization(paths.normalization);
+  const model = buildModel(config, dataset);
+  const report = readReport(runDir);
+  report.resumes += 1;
+  report.status = 'running';
+  report.epochsPlanned = config.epochs;
+  delete report.message;
+  return runLoop({ runDir, config, engine, dataset, split, normalization, model, report, resumed: true }, hooks);
+}
+
+function prepareDataset(config: TrainConfig, cacheDir: string | undefined, hooks: TrainHooks): Dataset {
+  const full = loadDataset({ name: config.dataset.name, dir: config.dataset.dir, cacheDir, log: hooks.log });
+  const limit = config.dataset.limit;
+  if (limit === undefined || limit >= full.count) return full;
+  // A seeded, stratified subset: the first `limit` images of a split whose "train" part has that size.
+  const subset = makeSplit(full.labels, { train: limit / full.count, val: 1 - limit / full.count, test: 0 }, config.seed).train;
+  const order = permutation(subset.length, config.seed).map((i) => subset[i]!);
+  const per = full.height * full.width * full.channels;
+  const images = new Uint8Array(order.length * per);
+  const labels = new Uint8Array(order.length);
+  order.forEach((i, k) => {
+    images.set(full.images.subarray(i * per, (i + 1) * per), k * per);
+    labels[k] = full.labels[i]!;
+  });
+  return { ...full, images, labels, count: order.length, note: `${full.note ? `${full.note} ` : ''}Limited to a stratified subset of ${order.length} images.` };
+}
+
+function buildModel(config: TrainConfig, dataset: Dataset): tf.LayersModel {
+  return createModel(config.arch, { input: config.input, classes: dataset.classes.length, options: config.archOptions, seed: config.seed });
+}
+
+/**
+ * Images per forward/backward pass. The wasm heap is capped at 4 GB, so large
+ * batches of large inputs are split; each micro-batch normalises with its own
+ * batch statistics (as with gradient accumulation in PyTorch) and the
+ * gradients of the micro-batches are summed with weights n_i/n.
+ */
+export function chooseMicroBatch(model: tf.LayersModel, batchSize: number, requested: number, engine: EngineInfo): number {
+  if (requested > 0) return requested;
+  if (engine.backend !== 'wasm') return batchSize;
+  const activations = summarize(model).rows.reduce((n, r) => n + r.outputShape.reduce((a, b) => a * b, 1), 0);
+  // Forward activations, their gradients and temporaries: about 4 float32 copies per image, within ~1.5 GB.
+  const perImage = activations * 4 * 4;
+  const fit = Math.max(1, Math.floor(1.5e9 / perImage));
+  return Math.min(batchSize, fit);
+}
+
+interface LoopContext {
+  runDir: string;
+  config: TrainConfig;
+  engine: EngineInfo;
+  dataset: Dataset;
+  split: Split;
+  normalization: Normalization;
+  model: tf.LayersModel;
+  report: RunReport;
+  resumed: true | null;
+}
+
+function initialState(): LoopState {
+  return {
+    epoch: 0, batch: 0, globalStep: 0, dropoutDraws: 0,
+    partial: { lossSum: 0, correct: 0, seen: 0, seconds: 0 },
+    history: [], schedule: initialScheduleState(), early: { bestValLoss: null, bestEpoch: null, badEpochs: 0 },
+    optimizerStep: 0, done: false,
+  };
+}
+
+const isNewer = (a: LoopState, b: LoopState) => a.globalStep > b.globalStep;
+
+function snapshot(model: tf.LayersModel, optimizer: Optimizer): TensorEntry[] {
+  const weights = model.weights.map((w, i) => ({ name: `w/${i}/${w.originalName}`, shape: w.shape as number[], values: w.read().dataSync() as Float32Array }));
+  const slots = optimizer.getState().slots.flatMap((s, i) => s.values.map((values, j) => ({ name: `opt/${i}/${j}`, shape: s.shape, values })));
+  return [...weights, ...slots];
+}
+
+function restoreWeights(model: tf.LayersModel, tensors: TensorEntry[], source: string): void {
+  const weights = tensors.filter((t) => t.name.startsWith('w/'));
+  if (weights.length !== model.weights.length) {
+    throw new TrainingError(`${source} holds ${weights.length} weight tensors; the model has ${model.weights.length} (was the architecture changed?)`);
+  }
+  model.weights.forEach((w, i) => {
+    const t = weights[i]!;
+    if (t.shape.join('x') !== (w.shape as number[]).join('x')) {
+      throw new TrainingError(`${source}: weight ${i} (${t.name}) has shape ${t.shape.join('x')}; the model's ${w.originalName} is ${w.shape.join('x')}`);
+    }
+  });
+  model.setWeights(weights.map((t) => tf.tensor(t.values, t.shape)));
+}
+
+function restoreOptimizer(optimizer: Optimizer, tensors: TensorEntry[], step: number): void {
+  const slots: { shape: number[]; values: Float32Array[] }[] = [];
+  for (const t of tensors.filter((e) => e.name.startsWith('opt/'))) {
+    const [, i, j] = t.name.split('/').map(Number) as [number, number, number];
+    (slots[i] ??= { shape: t.shape, values: [] }).values[j] = t.values;
+  }
+  optimizer.setState({ step, slots: slots.length ? slots : optimizer.getState().slots.map((s) => ({ ...s, values: [] })) });
+}
+
+function acquireLock(path: string): void {
+  if (existsSync(path)) {
+    const pid = Number(readFileSync(path, 'utf8'));
+    let alive = false;
+    try {
+      alive = pid > 0 && pid !== process.pid && process.kill(pid, 0);
+    } catch {
+      alive = false;
+    }
+    if (alive) throw new TrainingError(`Run is in use by process ${pid} (${path}); stop it before resuming`);
+  }
+  writeFileSync(path, String(process.pid));
+}
+
+async function runLoop(ctx: LoopContext, hooks: TrainHooks): Promise<TrainResult> {
+  const { runDir, config, engine, dataset, split, normalization, model, report } = ctx;
+  const paths = runPaths(runDir);
+  acquireLock(paths.lock);
+  const store = new CheckpointStore(paths.checkpoints);
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const optimizer = new Optimizer(config.optimizer, variables);
+  let state = initialState();
+  let resumedFrom: StartInfo['resumedFrom'] = null;
+  if (ctx.resumed) {
+    const found = store.loadNewest<LoopState>(isNewer);
+    if (found) {
+      for (const s of found.skipped) hooks.log?.(`Skipped checkpoint ${s}`);
+      restoreWeights(model, found.checkpoint.tensors, found.file);
+      state = found.checkpoint.state;
+      restoreOptimizer(optimizer, found.checkpoint.tensors, state.optimizerStep);
+      resumedFrom = { epoch: state.epoch, batch: state.batch, file: found.file };
+    } else {
+      hooks.log?.('No checkpoint found: the run starts again from its first epoch.');
+    }
+    const dropped = pruneEventsAfter(runDir, state.history.length, state.globalStep);
+    if (dropped) hooks.log?.(`Removed ${dropped} event(s) logged after the checkpoint, so no step is written twice.`);
+  }
+  setDropoutState(state.dropoutDraws);
+
+  const classes = dataset.classes.length;
+  const trainSource = new BatchSource(dataset, split.train, { inputShape: config.input, normalization, batchSize: config.batchSize });
+  const valSource = new BatchSource(dataset, split.val, { inputShape: config.input, normalization, batchSize: config.evalBatchSize });
+  const microBatch = chooseMicroBatch(model, config.batchSize, config.microBatch, engine);
+  const logger = new RunLogger(runDir, config, ctx.resumed ? state.history.length : null);
+  hooks.onStart?.({ runDir, config, engine, dataset, split, params: report.params.trainable, microBatch, resumedFrom });
+  hooks.log?.(`Engine: ${describeEngine(engine)}; micro-batch ${microBatch} of ${config.batchSize}.`);
+
+  const save = (best = false) => {
+    state.dropoutDraws = getDropoutState();
+    state.optimizerStep = optimizer.getState().step;
+    const bytes = encodeCheckpoint(state, snapshot(model, optimizer));
+    const latest = store.save('latest', bytes);
+    if (best) store.save('best', bytes);
+    return latest;
+  };
+  const finish = (status: RunStatus, message?: string): TrainResult => {
+    report.status = status;
+    report.updatedAt = new Date().toISOString();
+    if (message) report.message = message;
+    writeJson(paths.report, report);
+    logger.end(status);
+    optimizer.dispose();
+    rmSync(paths.lock, { force: true });
+    return { runDir, report };
+  };
+
+  try {
+    const batches = trainSource.batchesPerEpoch;
+    while (!state.done && state.epoch < config.epochs) {
+      const lr = learningRate(config.lr, state.epoch, config.epochs, config.schedule, state.schedule);
+      const order = trainSource.epochOrder(config.seed, state.epoch);
+      for (; state.batch < batches; state.batch++) {
+        if (hooks.signal?.aborted) {
+          const file = save();
+          return finish('interrupted', `Interrupted in epoch ${state.epoch + 1} at batch ${state.batch}; continue with --resume (checkpoint ${file}).`);
+        }
+        const started = performance.now();
+        const start = state.batch * config.batchSize;
+        const size = Math.min(config.batchSize, trainSource.size - start);
+        const { loss, correct, grads } = batchGradients(model, trainSource, order, start, size, microBatch, classes, variables);
+        if (!Number.isFinite(loss)) {
+          tf.dispose(grads);
+          const file = save();
+          throw new TrainingError(`The training loss became ${loss} in epoch ${state.epoch + 1}, batch ${state.batch + 1} (lr ${lr}); the run stopped. The last good state is in ${file}. Try a smaller learning rate.`);
+        }
+        optimizer.apply(grads, lr);
+        state.globalStep += 1;
+        state.partial.lossSum += loss * size;
+        state.partial.correct += correct;
+        state.partial.seen += size;
+        state.partial.seconds += (performance.now() - started) / 1000;
+        if (config.logEveryBatches && state.globalStep % config.logEveryBatches === 0) logger.batch(state.globalStep, loss);
+        hooks.onBatch?.({
+          epoch: state.epoch + 1, epochs: config.epochs, batch: state.batch + 1, batches,
+          loss: state.partial.lossSum / state.partial.seen, accuracy: state.partial.correct / state.partial.seen,
+          imagesPerSecond: state.partial.seen / Math.max(1e-9, state.partial.seconds),
+        });
+      }
+      const val = evaluateModel(model, valSource, classes);
+      const metrics: EpochMetrics = {
+        epoch: state.epoch + 1,
+        trainLoss: state.partial.lossSum / state.partial.seen,
+        trainAcc: state.partial.correct / state.partial.seen,
+        valLoss: val.loss,
+        valAcc: val.accuracy,
+        lr,
+        seconds: state.partial.seconds,
+        imagesPerSecond: state.partial.seen / Math.max(1e-9, state.partial.seconds),
+      };
+      state.history.push(metrics);
+      state.schedule = updateSchedule(config.schedule, state.schedule, val.loss);
+      const improved = state.early.bestValLoss === null || val.loss < state.early.bestValLoss - config.earlyStopping.minDelta;
+      if (improved) state.early = { bestValLoss: val.loss, bestEpoch: metrics.epoch, badEpochs: 0 };
+      else state.early.badEpochs += 1;
+      const stopEarly = config.earlyStopping.enabled && state.early.badEpochs >= config.earlyStopping.patience;
+      state.epoch += 1;
+      state.batch = 0;
+      state.partial = { lossSum: 0, correct: 0, seen: 0, seconds: 0 };
+      state.done = stopEarly;
+      logger.epoch(metrics);
+      const file = save(improved);
+      if (state.epoch % config.checkpoint.every === 0) {
+        store.save({ epoch: state.epoch }, readFileSync(file));
+        store.prune(config.checkpoint.keep);
+      }
+      const diagnosis = diagnoseFit(state.history, { patience: config.earlyStopping.patience || 2, minDelta: config.earlyStopping.minDelta });
+      updateReport(report, state, diagnosis);
+      writeJson(paths.report, report);
+      hooks.onEpoch?.(metrics, { improved, diagnosis, checkpoint: file });
+    }
+    if (config.earlyStopping.restoreBest) await exportBestModel(model, store, paths.bestModel);
+    const stoppedEarly = state.done && state.epoch < config.epochs;
+    logger.text('summary/diagnosis', report.diagnosis?.verdict ?? '', state.epoch);
+    return finish(stoppedEarly ? 'stopped-early' : 'finished', stoppedEarly
+      ? `Stopped early after epoch ${state.epoch}: no validation improvement for ${config.earlyStopping.patience} epochs.`
+      : undefined);
+  } catch (error) {
+    finish('failed', (error as Error).message);
+    throw error;
+  } finally {
+    logger.close();
+  }
+}
+
+function updateReport(report: RunReport, state: LoopState, diagnosis: FitDiagnosis): void {
+  report.history = state.history;
+  report.bestEpoch = state.early.bestEpoch;
+  const best = state.history.find((m) => m.epoch === state.early.bestEpoch);
+  report.bestValLoss = best?.valLoss ?? null;
+  report.bestValAcc = best?.valAcc ?? null;
+  report.diagnosis = diagnosis;
+  report.updatedAt = new Date().toISOString();
+}
+
+/** Saves the weights of the best epoch (lowest validation loss) as a loadable model for evaluate/predict. */
+async function exportBestModel(model: tf.LayersModel, store: CheckpointStore, dir: string): Promise<void> {
+  const best = store.loadBest<LoopState>();
+  if (!best) return;
+  const current = model.getWeights().map((t) => t.clone());
+  restoreWeights(model, best.tensors, 'best.ckpt');
+  await saveModel(model, dir);
+  model.setWeights(current);
+  tf.dispose(current);
+}
+
+/**
+ * Loss, correct predictions and summed gradients of one batch, computed in
+ * micro-batches; gradients are weighted by each micro-batch's share.
+ */
+function batchGradients(
+  model: tf.LayersModel, source: BatchSource, order: Uint32Array, start: number, size: number, microBatch: number, classes: number, variables: tf.Variable[],
+): { loss: number; correct: number; grads: tf.Tensor[] } {
+  let total: tf.Tensor[] | null = null;
+  let loss = 0, correct = 0;
+  for (let offset = 0; offset < size; offset += microBatch) {
+    const m = Math.min(microBatch, size - offset);
+    const { x, y } = source.batch(order, start + offset, m);
+    let hits: tf.Tensor | null = null;
+    const { value, grads } = tf.variableGrads(() => {
+      const logits = model.apply(x, { training: true }) as tf.Tensor2D;
+      hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'int32')));
+      return tf.mul(tf.losses.softmaxCrossEntropy(tf.oneHot(y, classes), logits), m / size) as tf.Scalar;
+    }, variables);
+    loss += value.dataSync()[0]!;
+    correct += hits!.dataSync()[0]!;
+    const ordered = variables.map((v) => grads[v.name]!);
+    if (total) {
+      const previous: tf.Tensor[] = total;
+      total = ordered.map((g, i) => tf.add(previous[i]!, g));
+      tf.dispose([...previous, ...ordered]);
+    } else {
+      total = ordered;
+    }
+    tf.dispose([x, y, value, hits!]);
+  }
+  return { loss, correct, grads: total! };
+}
+
+/** Evaluates the best weights once on the test split (an explicit step after training) and records it in the run. */
+export async function evaluateRun(runDirArg: string, options: { split?: 'test' | 'val' | 'train'; backend?: BackendChoice; cacheDir?: string; force?: boolean; log?: (m: string) => void } = {}) {
+  const runDir = resolve(runDirArg);
+  const paths = runPaths(runDir);
+  const config = readConfig(runDir);
+  const part = options.split ?? 'test';
+  const previous = readReport(runDir).test;
+  if (part === 'test' && previous && !options.force) {
+    throw new TrainingError(`The test split of ${runDir} was already evaluated (${previous.evaluatedAt}: accuracy ${previous.accuracy.toFixed(4)}). The test split is for one final measurement; pass --force to measure it again.`);
+  }
+  await initEngine({ backend: options.backend });
+  const dataset = prepareDataset(config, options.cacheDir, { log: options.log });
+  const split = loadSplit(paths.split, dataset.labels);
+  const normalization = loadNormalization(paths.normalization);
+  const model = buildModel(config, dataset);
+  const store = new CheckpointStore(paths.checkpoints);
+  const best = store.loadBest<LoopState>();
+  if (!best) throw new TrainingError(`${runDir} has no best checkpoint yet: train at least one epoch first`);
+  restoreWeights(model, best.tensors, 'best.ckpt');
+  const source = new BatchSource(dataset, split[part], { inputShape: config.input, normalization, batchSize: config.evalBatchSize });
+  const result = evaluateModel(model, source, dataset.classes.length, { confusion: true });
+  const report = readReport(runDir);
+  const epoch = best.state.early.bestEpoch ?? best.state.history.length;
+  if (part === 'test') {
+    report.test = { loss: result.loss, accuracy: result.accuracy, evaluatedAt: new Date().toISOString(), epoch, confusion: result.confusion!, classes: dataset.classes };
+    writeJson(paths.report, report);
+    logTestMetrics(runDir, epoch, result.loss, result.accuracy);
+  }
+  model.dispose();
+  return { runDir, split: part, epoch, classes: dataset.classes, ...result };
+}
+

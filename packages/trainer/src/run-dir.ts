@@ -1,0 +1,113 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { writeFileAtomic } from '@cnnlab/core';
+import type { FitDiagnosis } from '@cnnlab/analysis';
+import type { TrainConfig } from './config.js';
+
+/** Where everything of one run lives. */
+export function runPaths(dir: string) {
+  return {
+    dir,
+    config: join(dir, 'config.json'),
+    split: join(dir, 'split.json'),
+    normalization: join(dir, 'normalization.json'),
+    report: join(dir, 'report.json'),
+    checkpoints: join(dir, 'checkpoints'),
+    bestModel: join(dir, 'best-model'),
+    lock: join(dir, '.lock'),
+  };
+}
+
+export interface EpochMetrics {
+  /** 1-based epoch number (the TensorBoard step of epoch metrics). */
+  epoch: number;
+  trainLoss: number;
+  trainAcc: number;
+  valLoss: number;
+  valAcc: number;
+  lr: number;
+  seconds: number;
+  imagesPerSecond: number;
+}
+
+export type RunStatus = 'running' | 'finished' | 'stopped-early' | 'interrupted' | 'failed';
+
+/** report.json: the run's state for humans, `cnnlab runs` and the dashboard. Rewritten atomically every epoch. */
+export interface RunReport {
+  name: string;
+  arch: string;
+  status: RunStatus;
+  message?: string;
+  startedAt: string;
+  updatedAt: string;
+  engine: { backend: string; threads: number; simd: boolean | null };
+  dataset: { name: string; images: number; train: number; val: number; test: number; note?: string };
+  params: { trainable: number; total: number; macs: number };
+  epochsPlanned: number;
+  history: EpochMetrics[];
+  bestEpoch: number | null;
+  bestValLoss: number | null;
+  bestValAcc: number | null;
+  diagnosis: FitDiagnosis | null;
+  test?: { loss: number; accuracy: number; evaluatedAt: string; epoch: number; confusion: number[][]; classes: string[] };
+  resumes: number;
+}
+
+export function writeJson(path: string, value: unknown): void {
+  writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
+}
+
+export function readJson<T>(path: string, what: string): T {
+  if (!existsSync(path)) throw new Error(`${what} not found: ${path}`);
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch (error) {
+    throw new Error(`${what} ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+export function readConfig(dir: string): TrainConfig {
+  return readJson<TrainConfig>(runPaths(dir).config, 'Run config');
+}
+
+export function readReport(dir: string): RunReport {
+  return readJson<RunReport>(runPaths(dir).report, 'Run report');
+}
+
+export function isRunDirectory(dir: string): boolean {
+  return existsSync(runPaths(dir).config) && existsSync(runPaths(dir).report);
+}
+
+/** A fresh run directory; an existing non-empty one is never reused or overwritten. */
+export function createRunDirectory(dir: string): void {
+  if (existsSync(dir) && readdirSync(dir).length > 0) {
+    throw new Error(`Run directory ${dir} already exists and is not empty: choose another --name, or continue it with --resume ${dir}`);
+  }
+  mkdirSync(dir, { recursive: true });
+}
+
+export function defaultRunName(arch: string, date = new Date()): string {
+  const stamp = date.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${arch}-${stamp}`;
+}
+
+/** Every cnnlab run below `logdir` (nested), newest first. */
+export function findRuns(logdir: string): { dir: string; name: string; report: RunReport }[] {
+  const found: { dir: string; name: string; report: RunReport }[] = [];
+  const visit = (dir: string, depth: number) => {
+    if (depth > 8) return;
+    if (isRunDirectory(dir)) {
+      try {
+        found.push({ dir, name: relative(logdir, dir).split(sep).join('/') || '.', report: readReport(dir) });
+      } catch {
+        // A half-written run directory is listed by the dashboard from its event files instead.
+      }
+      return;
+    }
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory() && !entry.name.startsWith('.') && entry.name !== 'checkpoints') visit(join(dir, entry.name), depth + 1);
+    }
+  };
+  if (existsSync(logdir) && statSync(logdir).isDirectory()) visit(logdir, 0);
+  return found.sort((a, b) => b.report.startedAt.localeCompare(a.report.startedAt));
+}
