@@ -1,4 +1,4 @@
-import type { DecodedValue, HistogramValue } from './decoded-event.js';
+import type { DecodedValue } from './decoded-event.js';
 import type { HistogramBucket } from './histogram-buckets.js';
 import { PluginName } from './plugins.js';
 import type { HistogramProto } from './proto/histogram.js';
@@ -12,6 +12,10 @@ import { decodeTensorValues, elementCount } from './tensor-values.js';
  * so later values without metadata are interpreted with it. Share one per run.
  */
 export type TagMetadata = Map<string, SummaryMetadata>;
+
+/** A decoded value before its tag, plugin name and metadata are attached. */
+type Payload = DistributiveOmit<DecodedValue, 'tag' | 'pluginName' | 'metadata'>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 const utf8 = new TextDecoder();
 const NUMERIC_DTYPES: ReadonlySet<number> = new Set([
@@ -30,62 +34,71 @@ export function interpretValue(value: SummaryValue, tagMetadata: TagMetadata = n
   if (value.metadata && !tagMetadata.has(value.tag)) tagMetadata.set(value.tag, value.metadata);
   const metadata = value.metadata ?? tagMetadata.get(value.tag);
   const pluginName = metadata?.pluginData?.pluginName || undefined;
-  const base = { tag: value.tag, ...(pluginName ? { pluginName } : {}), ...(metadata ? { metadata } : {}) };
-  const unknown = (reason?: string): DecodedValue => ({ ...base, kind: 'unknown', raw: value, ...(reason ? { reason } : {}) });
-
+  let payload: Payload;
   try {
-    if (value.simpleValue !== undefined) return { ...base, kind: 'scalar', value: value.simpleValue };
-    if (value.histo) return { ...base, ...histogramFromProto(value.histo) };
-    if (value.image) {
-      const { width, height, encodedImageString } = value.image;
-      return { ...base, kind: 'image', width, height, images: [encodedImageString] };
-    }
-    if (pluginName === PluginName.HPARAMS) {
-      const content = metadata?.pluginData?.content;
-      return content ? { ...base, kind: 'hparams', data: decodeHParamsPluginData(content) } : unknown('hparams summary without content');
-    }
-    const tensor = value.tensor;
-    if (!tensor) return unknown();
-    switch (pluginName) {
-      case PluginName.SCALARS:
-        return scalarFromTensor(tensor, base) ?? unknown('scalars tensor is not a single number');
-      case PluginName.HISTOGRAMS:
-        return histogramFromTensor(tensor, base) ?? unknown('histograms tensor is not [k, 3] numbers');
-      case PluginName.TEXT:
-        return textFromTensor(tensor, base) ?? unknown('text tensor is not DT_STRING');
-      case PluginName.IMAGES:
-        return imagesFromTensor(tensor, base) ?? unknown('images tensor is not [width, height, images...]');
-    }
-    if (metadata?.dataClass === DataClass.DATA_CLASS_SCALAR) {
-      return scalarFromTensor(tensor, base) ?? unknown('scalar data class with a non-scalar tensor');
-    }
-    return { ...base, kind: 'tensor', tensor: decodeTensorValues(tensor) };
+    payload = interpretPayload(value, metadata, pluginName);
   } catch (error) {
-    return unknown(error instanceof Error ? error.message : String(error));
+    payload = unknown(value, error instanceof Error ? error.message : String(error));
   }
+  const decoded = payload as DecodedValue;
+  decoded.tag = value.tag;
+  if (pluginName) decoded.pluginName = pluginName;
+  if (metadata) decoded.metadata = metadata;
+  return decoded;
 }
 
-type Base = { tag: string; pluginName?: string; metadata?: SummaryMetadata };
+function interpretPayload(value: SummaryValue, metadata: SummaryMetadata | undefined, pluginName: string | undefined): Payload {
+  if (value.simpleValue !== undefined) return { kind: 'scalar', value: value.simpleValue };
+  if (value.histo) return histogramFromProto(value.histo);
+  if (value.image) {
+    const { width, height, encodedImageString } = value.image;
+    return { kind: 'image', width, height, images: [encodedImageString] };
+  }
+  if (pluginName === PluginName.HPARAMS) {
+    const content = metadata?.pluginData?.content;
+    return content ? { kind: 'hparams', data: decodeHParamsPluginData(content) } : unknown(value, 'hparams summary without content');
+  }
+  const tensor = value.tensor;
+  if (!tensor) return unknown(value);
+  switch (pluginName) {
+    case PluginName.SCALARS:
+      return scalarFromTensor(tensor) ?? unknown(value, 'scalars tensor is not a single number');
+    case PluginName.HISTOGRAMS:
+      return histogramFromTensor(tensor) ?? unknown(value, 'histograms tensor is not [k, 3] numbers');
+    case PluginName.TEXT:
+      return textFromTensor(tensor) ?? unknown(value, 'text tensor is not DT_STRING');
+    case PluginName.IMAGES:
+      return imagesFromTensor(tensor) ?? unknown(value, 'images tensor is not [width, height, images...]');
+  }
+  if (metadata?.dataClass === DataClass.DATA_CLASS_SCALAR) {
+    return scalarFromTensor(tensor) ?? unknown(value, 'scalar data class with a non-scalar tensor');
+  }
+  return { kind: 'tensor', tensor: decodeTensorValues(tensor) };
+}
 
-function scalarFromTensor(tensor: TensorProto, base: Base): DecodedValue | undefined {
+function unknown(raw: SummaryValue, reason?: string): Payload {
+  return reason ? { kind: 'unknown', raw, reason } : { kind: 'unknown', raw };
+}
+
+function scalarFromTensor(tensor: TensorProto): Payload | undefined {
   if (!NUMERIC_DTYPES.has(tensor.dtype)) return undefined;
   const { values, shape } = decodeTensorValues(tensor);
   if (values.length !== 1 || elementCount(shape) !== 1) return undefined;
-  return { ...base, kind: 'scalar', value: values[0] as number };
+  return { kind: 'scalar', value: values[0] as number };
 }
 
-function histogramFromTensor(tensor: TensorProto, base: Base): DecodedValue | undefined {
+function histogramFromTensor(tensor: TensorProto): Payload | undefined {
   if (!NUMERIC_DTYPES.has(tensor.dtype)) return undefined;
   const { values, shape } = decodeTensorValues(tensor);
   const numbers = values as number[];
   if (shape.length !== 2 || shape[1] !== 3 || numbers.length !== shape[0]! * 3) return undefined;
   const buckets: HistogramBucket[] = [];
   for (let i = 0; i < numbers.length; i += 3) buckets.push({ left: numbers[i]!, right: numbers[i + 1]!, count: numbers[i + 2]! });
-  return { ...base, kind: 'histogram', buckets };
+  return { kind: 'histogram', buckets };
 }
 
 /** HistogramProto to buckets as TensorBoard migrates it: the first bucket starts at min, the last ends at max. */
-function histogramFromProto(h: HistogramProto): Pick<HistogramValue, 'kind' | 'buckets' | 'stats'> {
+function histogramFromProto(h: HistogramProto): Payload {
   const n = h.bucket.length;
   const buckets = h.bucket.map((count, i) => ({
     left: i === 0 ? h.min : (h.bucketLimit[i - 1] ?? h.max),
@@ -95,20 +108,20 @@ function histogramFromProto(h: HistogramProto): Pick<HistogramValue, 'kind' | 'b
   return { kind: 'histogram', buckets, stats: { min: h.min, max: h.max, num: h.num, sum: h.sum, sumSquares: h.sumSquares } };
 }
 
-function textFromTensor(tensor: TensorProto, base: Base): DecodedValue | undefined {
+function textFromTensor(tensor: TensorProto): Payload | undefined {
   if (tensor.dtype !== DataType.DT_STRING) return undefined;
   const { values, shape } = decodeTensorValues(tensor);
   const strings = (values as Uint8Array[]).map((b) => utf8.decode(b));
   const text = shape.length === 0 && strings.length === 1 ? strings[0]! : strings;
-  return { ...base, kind: 'text', text, shape };
+  return { kind: 'text', text, shape };
 }
 
-function imagesFromTensor(tensor: TensorProto, base: Base): DecodedValue | undefined {
+function imagesFromTensor(tensor: TensorProto): Payload | undefined {
   if (tensor.dtype !== DataType.DT_STRING) return undefined;
   const strings = tensor.stringVal ?? [];
   if (strings.length < 2) return undefined;
   const width = Number(utf8.decode(strings[0]));
   const height = Number(utf8.decode(strings[1]));
   if (!Number.isFinite(width) || !Number.isFinite(height)) return undefined;
-  return { ...base, kind: 'image', width, height, images: strings.slice(2) };
+  return { kind: 'image', width, height, images: strings.slice(2) };
 }

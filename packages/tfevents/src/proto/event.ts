@@ -1,5 +1,6 @@
 import { decodeSummary, writeSummary, type Summary } from './summary.js';
 import {
+  clearMembers,
   asBytes,
   asDouble,
   asInt32,
@@ -7,11 +8,12 @@ import {
   asMessage,
   asString,
   encodeWith,
-  readFields,
+  readMessage,
   toInt64,
   writeMessage,
   WireType,
   type BinaryWriter,
+  type FieldTable,
 } from './wire.js';
 
 export const FILE_VERSION = 'brain.Event:2';
@@ -78,56 +80,41 @@ export function encodeEvent(e: Event): Uint8Array {
   return encodeWith(e, writeEvent);
 }
 
+/** Members of the message's oneof, cleared before one is set. */
+const WHAT_MEMBERS: readonly (keyof Event)[] = ['fileVersion', 'graphDef', 'summary', 'logMessage', 'sessionLog', 'taggedRunMetadata', 'metaGraphDef'];
+
+const clearWhat = (target: Event): Event => clearMembers(target, WHAT_MEMBERS);
+
+const SESSION_LOG_FIELDS: FieldTable<SessionLog> = {
+  1: asInt32((s, v) => (s.status = v)),
+  2: asString((s, v) => (s.checkpointPath = v)),
+  3: asString((s, v) => (s.msg = v)),
+};
+
+const LOG_MESSAGE_FIELDS: FieldTable<LogMessage> = {
+  1: asInt32((m, v) => (m.level = v)),
+  2: asString((m, v) => (m.message = v)),
+};
+
+const TAGGED_RUN_METADATA_FIELDS: FieldTable<TaggedRunMetadata> = {
+  1: asString((t, v) => (t.tag = v)),
+  2: asBytes((t, v) => (t.runMetadata = v)),
+};
+
+const EVENT_FIELDS: FieldTable<Event> = {
+  1: asDouble((e, v) => (e.wallTime = v)),
+  2: asInt64((e, v) => (e.step = v)),
+  3: asString((e, v) => (clearWhat(e).fileVersion = v)),
+  4: asBytes((e, v) => (clearWhat(e).graphDef = v)),
+  5: asMessage((e, b) => (clearWhat(e).summary = decodeSummary(b))),
+  6: asMessage((e, b) => (clearWhat(e).logMessage = readMessage(b, { level: 0, message: '' }, LOG_MESSAGE_FIELDS))),
+  7: asMessage((e, b) => (clearWhat(e).sessionLog = readMessage(b, { status: 0 }, SESSION_LOG_FIELDS))),
+  8: asMessage(
+    (e, b) => (clearWhat(e).taggedRunMetadata = readMessage(b, { tag: '', runMetadata: new Uint8Array(0) }, TAGGED_RUN_METADATA_FIELDS)),
+  ),
+  9: asBytes((e, v) => (clearWhat(e).metaGraphDef = v)),
+};
+
 export function decodeEvent(bytes: Uint8Array): Event {
-  const e: Event = { wallTime: 0, step: 0 };
-  const setWhat = (apply: () => void) => {
-    delete e.fileVersion;
-    delete e.graphDef;
-    delete e.summary;
-    delete e.logMessage;
-    delete e.sessionLog;
-    delete e.taggedRunMetadata;
-    delete e.metaGraphDef;
-    apply();
-  };
-  readFields(bytes, {
-    1: asDouble((v) => (e.wallTime = v)),
-    2: asInt64((v) => (e.step = v)),
-    3: asString((v) => setWhat(() => (e.fileVersion = v))),
-    4: asBytes((v) => setWhat(() => (e.graphDef = v))),
-    5: asMessage((b) => setWhat(() => (e.summary = decodeSummary(b)))),
-    6: asMessage((b) => setWhat(() => (e.logMessage = decodeLogMessage(b)))),
-    7: asMessage((b) => setWhat(() => (e.sessionLog = decodeSessionLog(b)))),
-    8: asMessage((b) => setWhat(() => (e.taggedRunMetadata = decodeTaggedRunMetadata(b)))),
-    9: asBytes((v) => setWhat(() => (e.metaGraphDef = v))),
-  });
-  return e;
-}
-
-function decodeSessionLog(bytes: Uint8Array): SessionLog {
-  const s: SessionLog = { status: 0 };
-  readFields(bytes, {
-    1: asInt32((v) => (s.status = v)),
-    2: asString((v) => (s.checkpointPath = v)),
-    3: asString((v) => (s.msg = v)),
-  });
-  return s;
-}
-
-function decodeLogMessage(bytes: Uint8Array): LogMessage {
-  const m: LogMessage = { level: 0, message: '' };
-  readFields(bytes, {
-    1: asInt32((v) => (m.level = v)),
-    2: asString((v) => (m.message = v)),
-  });
-  return m;
-}
-
-function decodeTaggedRunMetadata(bytes: Uint8Array): TaggedRunMetadata {
-  const t: TaggedRunMetadata = { tag: '', runMetadata: new Uint8Array(0) };
-  readFields(bytes, {
-    1: asString((v) => (t.tag = v)),
-    2: asBytes((v) => (t.runMetadata = v)),
-  });
-  return t;
+  return readMessage(bytes, { wallTime: 0, step: 0 }, EVENT_FIELDS);
 }

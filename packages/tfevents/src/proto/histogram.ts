@@ -1,4 +1,4 @@
-import { asDouble, asRepeatedDouble, readFields, writePacked, WireType, type BinaryWriter } from './wire.js';
+import { asDouble, asRepeatedDouble, readMessage, writePacked, WireType, type BinaryWriter, type FieldTable } from './wire.js';
 
 /** tensorflow.HistogramProto: `bucket[i]` counts values in (bucket_limit[i-1], bucket_limit[i]]. */
 export interface HistogramProto {
@@ -21,16 +21,17 @@ export function writeHistogramProto(w: BinaryWriter, h: HistogramProto): void {
   writePacked(w, 7, h.bucket, (w, v) => w.double(v));
 }
 
+const HISTOGRAM_FIELDS: FieldTable<HistogramProto> = {
+  1: asDouble((h, v) => (h.min = v)),
+  2: asDouble((h, v) => (h.max = v)),
+  3: asDouble((h, v) => (h.num = v)),
+  4: asDouble((h, v) => (h.sum = v)),
+  5: asDouble((h, v) => (h.sumSquares = v)),
+  6: asRepeatedDouble((h) => h.bucketLimit),
+  7: asRepeatedDouble((h) => h.bucket),
+};
+
 export function decodeHistogramProto(bytes: Uint8Array): HistogramProto {
   const h: HistogramProto = { min: 0, max: 0, num: 0, sum: 0, sumSquares: 0, bucketLimit: [], bucket: [] };
-  readFields(bytes, {
-    1: asDouble((v) => (h.min = v)),
-    2: asDouble((v) => (h.max = v)),
-    3: asDouble((v) => (h.num = v)),
-    4: asDouble((v) => (h.sum = v)),
-    5: asDouble((v) => (h.sumSquares = v)),
-    6: asRepeatedDouble(() => h.bucketLimit),
-    7: asRepeatedDouble(() => h.bucket),
-  });
-  return h;
+  return readMessage(bytes, h, HISTOGRAM_FIELDS);
 }

@@ -5,7 +5,19 @@ import {
   writeMapOfValues,
   type JsonValue,
 } from './struct.js';
-import { asDouble, asInt32, asMessage, asString, encodeWith, readFields, writeMessage, WireType, type BinaryWriter } from './wire.js';
+import {
+  clearMembers,
+  asDouble,
+  asInt32,
+  asMessage,
+  asString,
+  encodeWith,
+  readMessage,
+  writeMessage,
+  WireType,
+  type BinaryWriter,
+  type FieldTable,
+} from './wire.js';
 
 /** Messages of TensorBoard's hparams plugin (tensorboard.hparams), with enums as names. */
 
@@ -145,97 +157,74 @@ export function encodeHParamsPluginData(d: HParamsPluginData): Uint8Array {
   return encodeWith(d, writeHParamsPluginData);
 }
 
-function decodeHParamInfo(bytes: Uint8Array): HParamInfo {
-  const h: HParamInfo = { name: '', type: 'unset' };
-  readFields(bytes, {
-    1: asString((v) => (h.name = v)),
-    2: asString((v) => (h.displayName = v)),
-    3: asString((v) => (h.description = v)),
-    4: asInt32((v) => (h.type = nameOf(HPARAM_TYPES, v))),
-    5: asMessage((b) => {
-      delete h.domainInterval;
-      h.domainDiscrete = decodeListValue(b);
-    }),
-    6: asMessage((b) => {
-      delete h.domainDiscrete;
-      h.domainInterval = decodeInterval(b);
-    }),
-  });
-  return h;
-}
+const INTERVAL_FIELDS: FieldTable<Interval> = {
+  1: asDouble((i, v) => (i.minValue = v)),
+  2: asDouble((i, v) => (i.maxValue = v)),
+};
 
-function decodeInterval(bytes: Uint8Array): Interval {
-  const i: Interval = { minValue: 0, maxValue: 0 };
-  readFields(bytes, {
-    1: asDouble((v) => (i.minValue = v)),
-    2: asDouble((v) => (i.maxValue = v)),
-  });
-  return i;
-}
+const HPARAM_INFO_FIELDS: FieldTable<HParamInfo> = {
+  1: asString((h, v) => (h.name = v)),
+  2: asString((h, v) => (h.displayName = v)),
+  3: asString((h, v) => (h.description = v)),
+  4: asInt32((h, v) => (h.type = nameOf(HPARAM_TYPES, v))),
+  5: asMessage((h, b) => {
+    delete h.domainInterval;
+    h.domainDiscrete = decodeListValue(b);
+  }),
+  6: asMessage((h, b) => {
+    delete h.domainDiscrete;
+    h.domainInterval = readMessage(b, { minValue: 0, maxValue: 0 }, INTERVAL_FIELDS);
+  }),
+};
 
-function decodeMetricInfo(bytes: Uint8Array): MetricInfo {
-  const m: MetricInfo = { name: { group: '', tag: '' }, datasetType: 'unknown' };
-  readFields(bytes, {
-    1: asMessage((b) =>
-      readFields(b, {
-        1: asString((v) => (m.name.group = v)),
-        2: asString((v) => (m.name.tag = v)),
-      }),
-    ),
-    3: asString((v) => (m.displayName = v)),
-    4: asString((v) => (m.description = v)),
-    5: asInt32((v) => (m.datasetType = nameOf(DATASET_TYPES, v))),
-  });
-  return m;
-}
+const METRIC_NAME_FIELDS: FieldTable<MetricName> = {
+  1: asString((n, v) => (n.group = v)),
+  2: asString((n, v) => (n.tag = v)),
+};
 
-function decodeExperiment(bytes: Uint8Array): Experiment {
-  const e: Experiment = { timeCreatedSecs: 0, hparamInfos: [], metricInfos: [] };
-  readFields(bytes, {
-    6: asString((v) => (e.name = v)),
-    1: asString((v) => (e.description = v)),
-    2: asString((v) => (e.user = v)),
-    3: asDouble((v) => (e.timeCreatedSecs = v)),
-    4: asMessage((b) => e.hparamInfos.push(decodeHParamInfo(b))),
-    5: asMessage((b) => e.metricInfos.push(decodeMetricInfo(b))),
-  });
-  return e;
-}
+const METRIC_INFO_FIELDS: FieldTable<MetricInfo> = {
+  1: asMessage((m, b) => readMessage(b, m.name, METRIC_NAME_FIELDS)),
+  3: asString((m, v) => (m.displayName = v)),
+  4: asString((m, v) => (m.description = v)),
+  5: asInt32((m, v) => (m.datasetType = nameOf(DATASET_TYPES, v))),
+};
 
-function decodeSessionStartInfo(bytes: Uint8Array): SessionStartInfo {
-  const s: SessionStartInfo = { hparams: {}, startTimeSecs: 0 };
-  readFields(bytes, {
-    1: asMessage((b) => readMapEntryInto(b, s.hparams)),
-    2: asString((v) => (s.modelUri = v)),
-    3: asString((v) => (s.monitorUrl = v)),
-    4: asString((v) => (s.groupName = v)),
-    5: asDouble((v) => (s.startTimeSecs = v)),
-  });
-  return s;
-}
+const EXPERIMENT_FIELDS: FieldTable<Experiment> = {
+  6: asString((e, v) => (e.name = v)),
+  1: asString((e, v) => (e.description = v)),
+  2: asString((e, v) => (e.user = v)),
+  3: asDouble((e, v) => (e.timeCreatedSecs = v)),
+  4: asMessage((e, b) => e.hparamInfos.push(readMessage(b, { name: '', type: 'unset' }, HPARAM_INFO_FIELDS))),
+  5: asMessage((e, b) =>
+    e.metricInfos.push(readMessage(b, { name: { group: '', tag: '' }, datasetType: 'unknown' }, METRIC_INFO_FIELDS)),
+  ),
+};
 
-function decodeSessionEndInfo(bytes: Uint8Array): SessionEndInfo {
-  const s: SessionEndInfo = { status: 'unknown', endTimeSecs: 0 };
-  readFields(bytes, {
-    1: asInt32((v) => (s.status = nameOf(SESSION_STATUSES, v))),
-    2: asDouble((v) => (s.endTimeSecs = v)),
-  });
-  return s;
-}
+const SESSION_START_FIELDS: FieldTable<SessionStartInfo> = {
+  1: asMessage((s, b) => readMapEntryInto(b, s.hparams)),
+  2: asString((s, v) => (s.modelUri = v)),
+  3: asString((s, v) => (s.monitorUrl = v)),
+  4: asString((s, v) => (s.groupName = v)),
+  5: asDouble((s, v) => (s.startTimeSecs = v)),
+};
+
+const SESSION_END_FIELDS: FieldTable<SessionEndInfo> = {
+  1: asInt32((s, v) => (s.status = nameOf(SESSION_STATUSES, v))),
+  2: asDouble((s, v) => (s.endTimeSecs = v)),
+};
+
+/** Members of the message's oneof, cleared before one is set. */
+const DATA_MEMBERS: readonly (keyof HParamsPluginData)[] = ['experiment', 'sessionStartInfo', 'sessionEndInfo'];
+
+const clearData = (target: HParamsPluginData): HParamsPluginData => clearMembers(target, DATA_MEMBERS);
+
+const PLUGIN_DATA_FIELDS: FieldTable<HParamsPluginData> = {
+  1: asInt32((d, v) => (d.version = v)),
+  2: asMessage((d, b) => (clearData(d).experiment = readMessage(b, { timeCreatedSecs: 0, hparamInfos: [], metricInfos: [] }, EXPERIMENT_FIELDS))),
+  3: asMessage((d, b) => (clearData(d).sessionStartInfo = readMessage(b, { hparams: {}, startTimeSecs: 0 }, SESSION_START_FIELDS))),
+  4: asMessage((d, b) => (clearData(d).sessionEndInfo = readMessage(b, { status: 'unknown', endTimeSecs: 0 }, SESSION_END_FIELDS))),
+};
 
 export function decodeHParamsPluginData(bytes: Uint8Array): HParamsPluginData {
-  const d: HParamsPluginData = { version: 0 };
-  const setData = (apply: () => void) => {
-    delete d.experiment;
-    delete d.sessionStartInfo;
-    delete d.sessionEndInfo;
-    apply();
-  };
-  readFields(bytes, {
-    1: asInt32((v) => (d.version = v)),
-    2: asMessage((b) => setData(() => (d.experiment = decodeExperiment(b)))),
-    3: asMessage((b) => setData(() => (d.sessionStartInfo = decodeSessionStartInfo(b)))),
-    4: asMessage((b) => setData(() => (d.sessionEndInfo = decodeSessionEndInfo(b)))),
-  });
-  return d;
+  return readMessage(bytes, { version: 0 }, PLUGIN_DATA_FIELDS);
 }

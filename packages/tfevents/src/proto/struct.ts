@@ -1,4 +1,15 @@
-import { asBool, asDouble, asInt32, asMessage, asString, readFields, writeMessage, WireType, type BinaryWriter } from './wire.js';
+import {
+  asBool,
+  asDouble,
+  asInt32,
+  asMessage,
+  asString,
+  readMessage,
+  writeMessage,
+  WireType,
+  type BinaryWriter,
+  type FieldTable,
+} from './wire.js';
 
 /** A JavaScript value that google.protobuf.Value can hold. */
 export type JsonValue = null | number | string | boolean | JsonValue[] | { [key: string]: JsonValue };
@@ -32,39 +43,53 @@ export function writeMapOfValues(w: BinaryWriter, fieldNo: number, map: { readon
   }
 }
 
+/** Holder for the value being decoded (a `google.protobuf.Value` is a oneof of JSON kinds). */
+interface ValueSlot {
+  value: JsonValue;
+}
+
+const VALUE_FIELDS: FieldTable<ValueSlot> = {
+  1: asInt32((slot) => (slot.value = null)),
+  2: asDouble((slot, v) => (slot.value = v)),
+  3: asString((slot, v) => (slot.value = v)),
+  4: asBool((slot, v) => (slot.value = v)),
+  5: asMessage((slot, b) => (slot.value = decodeStruct(b))),
+  6: asMessage((slot, b) => (slot.value = decodeListValue(b))),
+};
+
+const LIST_FIELDS: FieldTable<JsonValue[]> = {
+  1: asMessage((list, b) => list.push(decodeValue(b))),
+};
+
+const STRUCT_FIELDS: FieldTable<{ [key: string]: JsonValue }> = {
+  1: asMessage((fields, b) => readMapEntryInto(b, fields)),
+};
+
+interface MapEntry {
+  key: string;
+  value: JsonValue;
+}
+
+const MAP_ENTRY_FIELDS: FieldTable<MapEntry> = {
+  1: asString((entry, k) => (entry.key = k)),
+  2: asMessage((entry, b) => (entry.value = decodeValue(b))),
+};
+
 export function decodeValue(bytes: Uint8Array): JsonValue {
-  let value: JsonValue = null;
-  readFields(bytes, {
-    1: asInt32(() => (value = null)),
-    2: asDouble((v) => (value = v)),
-    3: asString((v) => (value = v)),
-    4: asBool((v) => (value = v)),
-    5: asMessage((b) => (value = decodeStruct(b))),
-    6: asMessage((b) => (value = decodeListValue(b))),
-  });
-  return value;
+  return readMessage<ValueSlot>(bytes, { value: null }, VALUE_FIELDS).value;
 }
 
 export function decodeListValue(bytes: Uint8Array): JsonValue[] {
-  const values: JsonValue[] = [];
-  readFields(bytes, { 1: asMessage((b) => values.push(decodeValue(b))) });
-  return values;
+  return readMessage(bytes, [], LIST_FIELDS);
 }
 
 export function decodeStruct(bytes: Uint8Array): { [key: string]: JsonValue } {
-  const fields: { [key: string]: JsonValue } = {};
-  readFields(bytes, { 1: asMessage((b) => readMapEntryInto(b, fields)) });
-  return fields;
+  return readMessage(bytes, {}, STRUCT_FIELDS);
 }
 
 /** Reads one `map<string, google.protobuf.Value>` entry into `target`. */
 export function readMapEntryInto(bytes: Uint8Array, target: { [key: string]: JsonValue }): void {
-  let key = '';
-  let value: JsonValue = null;
-  readFields(bytes, {
-    1: asString((k) => (key = k)),
-    2: asMessage((b) => (value = decodeValue(b))),
-  });
+  const { key, value } = readMessage<MapEntry>(bytes, { key: '', value: null }, MAP_ENTRY_FIELDS);
   // defineProperty, because a key such as "__proto__" must stay an ordinary key.
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }

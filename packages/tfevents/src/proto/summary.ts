@@ -1,15 +1,17 @@
 import { decodeHistogramProto, writeHistogramProto, type HistogramProto } from './histogram.js';
 import { decodeTensor, writeTensor, type TensorProto } from './tensor.js';
 import {
+  clearMembers,
   asBytes,
   asFloat,
   asInt32,
   asMessage,
   asString,
-  readFields,
+  readMessage,
   writeMessage,
   WireType,
   type BinaryWriter,
+  type FieldTable,
 } from './wire.js';
 
 /** tensorboard.DataClass */
@@ -94,65 +96,58 @@ export function writeSummary(w: BinaryWriter, s: Summary): void {
   for (const value of s.value) writeMessage(w, 1, value, writeSummaryValue);
 }
 
-export function decodeSummaryMetadata(bytes: Uint8Array): SummaryMetadata {
-  const m: SummaryMetadata = {};
-  readFields(bytes, {
-    1: asMessage((b) => (m.pluginData = decodePluginData(b))),
-    2: asString((v) => (m.displayName = v)),
-    3: asString((v) => (m.summaryDescription = v)),
-    4: asInt32((v) => (m.dataClass = v)),
-  });
-  return m;
-}
+const PLUGIN_DATA_FIELDS: FieldTable<PluginData> = {
+  1: asString((p, v) => (p.pluginName = v)),
+  2: asBytes((p, v) => (p.content = v)),
+};
 
-function decodePluginData(bytes: Uint8Array): PluginData {
-  const p: PluginData = { pluginName: '' };
-  readFields(bytes, {
-    1: asString((v) => (p.pluginName = v)),
-    2: asBytes((v) => (p.content = v)),
-  });
-  return p;
+const METADATA_FIELDS: FieldTable<SummaryMetadata> = {
+  1: asMessage((m, b) => (m.pluginData = readMessage(b, { pluginName: '' }, PLUGIN_DATA_FIELDS))),
+  2: asString((m, v) => (m.displayName = v)),
+  3: asString((m, v) => (m.summaryDescription = v)),
+  4: asInt32((m, v) => (m.dataClass = v)),
+};
+
+const IMAGE_FIELDS: FieldTable<SummaryImage> = {
+  1: asInt32((i, v) => (i.height = v)),
+  2: asInt32((i, v) => (i.width = v)),
+  3: asInt32((i, v) => (i.colorspace = v)),
+  4: asBytes((i, v) => (i.encodedImageString = v)),
+};
+
+/** Members of the message's oneof, cleared before one is set. */
+const VALUE_ONEOF_MEMBERS: readonly (keyof SummaryValue)[] = ['simpleValue', 'obsoleteOldStyleHistogram', 'image', 'histo', 'audio', 'tensor'];
+
+const clearValueOneof = (target: SummaryValue): SummaryValue => clearMembers(target, VALUE_ONEOF_MEMBERS);
+
+const VALUE_FIELDS: FieldTable<SummaryValue> = {
+  1: asString((v, s) => (v.tag = s)),
+  7: asString((v, s) => (v.nodeName = s)),
+  9: asMessage((v, b) => (v.metadata = decodeSummaryMetadata(b))),
+  2: asFloat((v, x) => (clearValueOneof(v).simpleValue = x)),
+  3: asBytes((v, b) => (clearValueOneof(v).obsoleteOldStyleHistogram = b)),
+  4: asMessage((v, b) => (clearValueOneof(v).image = decodeSummaryImage(b))),
+  5: asMessage((v, b) => (clearValueOneof(v).histo = decodeHistogramProto(b))),
+  6: asBytes((v, b) => (clearValueOneof(v).audio = b)),
+  8: asMessage((v, b) => (clearValueOneof(v).tensor = decodeTensor(b))),
+};
+
+const SUMMARY_FIELDS: FieldTable<Summary> = {
+  1: asMessage((s, b) => s.value.push(decodeSummaryValue(b))),
+};
+
+export function decodeSummaryMetadata(bytes: Uint8Array): SummaryMetadata {
+  return readMessage(bytes, {}, METADATA_FIELDS);
 }
 
 export function decodeSummaryImage(bytes: Uint8Array): SummaryImage {
-  const image: SummaryImage = { height: 0, width: 0, colorspace: 0, encodedImageString: new Uint8Array(0) };
-  readFields(bytes, {
-    1: asInt32((v) => (image.height = v)),
-    2: asInt32((v) => (image.width = v)),
-    3: asInt32((v) => (image.colorspace = v)),
-    4: asBytes((v) => (image.encodedImageString = v)),
-  });
-  return image;
+  return readMessage(bytes, { height: 0, width: 0, colorspace: 0, encodedImageString: new Uint8Array(0) }, IMAGE_FIELDS);
 }
 
-/** Decodes a Summary.Value; when several oneof members appear, the last one wins, as in protobuf. */
 export function decodeSummaryValue(bytes: Uint8Array): SummaryValue {
-  const v: SummaryValue = { tag: '' };
-  const setOneof = (apply: () => void) => {
-    delete v.simpleValue;
-    delete v.obsoleteOldStyleHistogram;
-    delete v.image;
-    delete v.histo;
-    delete v.audio;
-    delete v.tensor;
-    apply();
-  };
-  readFields(bytes, {
-    1: asString((s) => (v.tag = s)),
-    7: asString((s) => (v.nodeName = s)),
-    9: asMessage((b) => (v.metadata = decodeSummaryMetadata(b))),
-    2: asFloat((x) => setOneof(() => (v.simpleValue = x))),
-    3: asBytes((b) => setOneof(() => (v.obsoleteOldStyleHistogram = b))),
-    4: asMessage((b) => setOneof(() => (v.image = decodeSummaryImage(b)))),
-    5: asMessage((b) => setOneof(() => (v.histo = decodeHistogramProto(b)))),
-    6: asBytes((b) => setOneof(() => (v.audio = b))),
-    8: asMessage((b) => setOneof(() => (v.tensor = decodeTensor(b)))),
-  });
-  return v;
+  return readMessage(bytes, { tag: '' }, VALUE_FIELDS);
 }
 
 export function decodeSummary(bytes: Uint8Array): Summary {
-  const s: Summary = { value: [] };
-  readFields(bytes, { 1: asMessage((b) => s.value.push(decodeSummaryValue(b))) });
-  return s;
+  return readMessage(bytes, { value: [] }, SUMMARY_FIELDS);
 }

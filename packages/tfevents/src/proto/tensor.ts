@@ -10,12 +10,13 @@ import {
   asRepeatedInt32,
   asRepeatedInt64,
   asString,
-  readFields,
+  readMessage,
   toInt64,
   writeMessage,
   writePacked,
   WireType,
   type BinaryWriter,
+  type FieldTable,
 } from './wire.js';
 
 /** tensorflow.DataType (subset with the values TensorBoard summaries use). */
@@ -82,38 +83,34 @@ export function writeTensor(w: BinaryWriter, t: TensorProto): void {
   writePacked(w, 13, t.halfVal, (w, v) => w.int32(v));
 }
 
-export function decodeTensorShape(bytes: Uint8Array): TensorShapeProto {
-  const shape: TensorShapeProto = { dim: [] };
-  readFields(bytes, {
-    2: asMessage((b) => shape.dim.push(decodeDim(b))),
-    3: asBool((v) => (shape.unknownRank = v)),
-  });
-  return shape;
-}
+const DIM_FIELDS: FieldTable<TensorShapeDim> = {
+  1: asInt64((d, v) => (d.size = v)),
+  2: asString((d, v) => (d.name = v)),
+};
 
-function decodeDim(bytes: Uint8Array): TensorShapeDim {
-  const dim: TensorShapeDim = { size: 0 };
-  readFields(bytes, {
-    1: asInt64((v) => (dim.size = v)),
-    2: asString((v) => (dim.name = v)),
-  });
-  return dim;
+const SHAPE_FIELDS: FieldTable<TensorShapeProto> = {
+  2: asMessage((s, b) => s.dim.push(readMessage(b, { size: 0 }, DIM_FIELDS))),
+  3: asBool((s, v) => (s.unknownRank = v)),
+};
+
+const TENSOR_FIELDS: FieldTable<TensorProto> = {
+  1: asInt32((t, v) => (t.dtype = v)),
+  2: asMessage((t, b) => (t.tensorShape = decodeTensorShape(b))),
+  3: asInt32((t, v) => (t.versionNumber = v)),
+  4: asBytes((t, v) => (t.tensorContent = v)),
+  5: asRepeatedFloat((t) => (t.floatVal ??= [])),
+  6: asRepeatedDouble((t) => (t.doubleVal ??= [])),
+  7: asRepeatedInt32((t) => (t.intVal ??= [])),
+  8: asBytes((t, v) => (t.stringVal ??= []).push(v)),
+  10: asRepeatedInt64((t) => (t.int64Val ??= [])),
+  11: asRepeatedBool((t) => (t.boolVal ??= [])),
+  13: asRepeatedInt32((t) => (t.halfVal ??= [])),
+};
+
+export function decodeTensorShape(bytes: Uint8Array): TensorShapeProto {
+  return readMessage(bytes, { dim: [] }, SHAPE_FIELDS);
 }
 
 export function decodeTensor(bytes: Uint8Array): TensorProto {
-  const t: TensorProto = { dtype: 0 };
-  readFields(bytes, {
-    1: asInt32((v) => (t.dtype = v)),
-    2: asMessage((b) => (t.tensorShape = decodeTensorShape(b))),
-    3: asInt32((v) => (t.versionNumber = v)),
-    4: asBytes((v) => (t.tensorContent = v)),
-    5: asRepeatedFloat(() => (t.floatVal ??= [])),
-    6: asRepeatedDouble(() => (t.doubleVal ??= [])),
-    7: asRepeatedInt32(() => (t.intVal ??= [])),
-    8: asBytes((v) => (t.stringVal ??= []).push(v)),
-    10: asRepeatedInt64(() => (t.int64Val ??= [])),
-    11: asRepeatedBool(() => (t.boolVal ??= [])),
-    13: asRepeatedInt32(() => (t.halfVal ??= [])),
-  });
-  return t;
+  return readMessage(bytes, { dtype: 0 }, TENSOR_FIELDS);
 }

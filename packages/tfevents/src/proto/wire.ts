@@ -98,6 +98,12 @@ function repeated<V>(wireType: WireType, readOne: (r: BinaryReader) => V) {
   });
 }
 
+/** Clears the other members of a oneof before one is set, so that the last one read wins, as in protobuf. */
+export function clearMembers<T extends object>(target: T, members: readonly (keyof T)[]): T {
+  for (const member of members) if (target[member] !== undefined) delete target[member];
+  return target;
+}
+
 const readInt64 = (r: BinaryReader): number => Number(r.int64());
 
 export const asDouble = scalar(WireType.Bit64, (r) => r.double());

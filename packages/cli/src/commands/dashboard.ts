@@ -1,0 +1,33 @@
+import { Command } from 'commander';
+import { int } from '../parse.js';
+
+export interface DashboardModule {
+  startDashboard(o: { logdir: string; port?: number; host?: string }): Promise<{ url: string; close(): Promise<void> }>;
+}
+
+/** The dashboard is its own package; the CLI starts it when it is installed. */
+export async function loadDashboard(): Promise<DashboardModule | null> {
+  const name = '@cnnlab/dashboard';
+  try {
+    return (await import(name)) as DashboardModule;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(name)) return null;
+    throw error;
+  }
+}
+
+export async function serveDashboard(o: { logdir: string; port: number; host: string }): Promise<void> {
+  const dashboard = await loadDashboard();
+  if (!dashboard) throw new Error('The dashboard is not installed: npm install @cnnlab/dashboard');
+  const { url } = await dashboard.startDashboard(o);
+  console.log(`Dashboard: ${url}  (logdir ${o.logdir}; Ctrl-C to stop)`);
+}
+
+export function dashboardCommand(): Command {
+  return new Command('dashboard')
+    .description('Serve the dashboard (runs, curves, hyper-parameters, complexity) for a log directory')
+    .option('--logdir <dir>', 'directory holding runs', 'runs')
+    .option('--port <n>', 'port', int('--port', { min: 0 }), 6006)
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .action(serveDashboard);
+}

@@ -1,0 +1,55 @@
+import { existsSync, statSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { BACKEND_CHOICES, describeEngine, doctor } from '@cnnlab/core';
+import { readEvents, readRunDirectory, type DecodedEvent, type Damage } from '@cnnlab/tfevents';
+
+function valueText(v: NonNullable<DecodedEvent['summary']>['values'][number]): string {
+  switch (v.kind) {
+    case 'scalar': return String((v as { value: number }).value);
+    case 'text': return JSON.stringify((v as { text: unknown }).text).slice(0, 80);
+    case 'histogram': return `histogram (${(v as { buckets: unknown[] }).buckets?.length ?? '?'} buckets)`;
+    case 'image': return 'image';
+    case 'hparams': return 'hparams';
+    default: return v.kind;
+  }
+}
+
+export function eventsCommand(): Command {
+  return new Command('events')
+    .description('Print the events of a TensorBoard event file or run directory (tag, step, value) and any damage found')
+    .argument('<path>', 'event file or run directory')
+    .option('--tag <text>', 'only tags containing this text')
+    .option('--json', 'print JSON')
+    .action(async (path: string, o: { tag?: string; json?: boolean }) => {
+      if (!existsSync(path)) throw new Error(`Not found: ${path}`);
+      const { events, damage } = statSync(path).isDirectory() ? await readRunDirectory(path) : await readEvents(path);
+      const rows = events.flatMap((e) => (e.summary?.values ?? []).filter((v) => !o.tag || v.tag.includes(o.tag)).map((v) => ({ tag: v.tag, step: e.step, wallTime: e.wallTime, kind: v.kind, value: v })));
+      if (o.json) return console.log(JSON.stringify({ events: rows, fileVersions: events.filter((e) => e.fileVersion).map((e) => e.fileVersion), damage }, (_, v) => (v instanceof Uint8Array ? `<${v.length} bytes>` : v), 2));
+      for (const r of rows) console.log(`${r.tag}\tstep ${r.step}\t${valueText(r.value)}`);
+      printDamage(damage);
+    });
+}
+
+function printDamage(damage: Damage[]): void {
+  if (!damage.length) return console.log('\nNo damage found.');
+  console.log(`\nDamage found (${damage.length}):`);
+  for (const d of damage) console.log(`  ${JSON.stringify(d)}`);
+}
+
+export function doctorCommand(): Command {
+  return new Command('doctor')
+    .description('Show the TensorFlow.js backend in use, its version and threads, and what GPU training would need')
+    .addOption(new Option('--backend <name>', 'backend to check').choices([...BACKEND_CHOICES]).default('auto'))
+    .option('--json', 'print JSON')
+    .action(async (o: { backend: string; json?: boolean }) => {
+      const r = await doctor({ backend: o.backend as never });
+      if (o.json) return console.log(JSON.stringify(r, null, 2));
+      console.log(`backend:   ${describeEngine(r.engine)} from ${r.engine.packageName}`);
+      console.log(`tfjs:      ${r.engine.tfjsVersion}`);
+      console.log(`threads:   ${r.engine.threads}${r.engine.backend === 'wasm' && r.engine.threads === 1 ? ' (tfjs-backend-wasm runs single-threaded in Node)' : ''}`);
+      console.log(`node:      ${r.node} on ${r.platform}`);
+      for (const p of r.optionalPackages) console.log(`optional:  ${p.name} ${p.installed ? 'installed' : `not installed — ${p.install}`}`);
+      for (const s of r.engine.skipped) console.log(`skipped:   ${s}`);
+      if (r.gpuAdvice.length) console.log(`GPU:       ${r.gpuAdvice.join('\n           ')}`);
+    });
+}

@@ -1,0 +1,112 @@
+import { Command, Option } from 'commander';
+import { consoleReporter, evaluateRun, resumeRun, train, type TrainOptions, type TrainResult } from '@cnnlab/trainer';
+import { BACKEND_CHOICES } from '@cnnlab/core';
+import { int, keyValue, num, shape, split } from '../parse.js';
+
+export interface TrainCliOptions {
+  arch: string; epochs?: number; batchSize?: number; microBatch?: number; lr?: number; optimizer?: string; momentum?: number; nesterov?: boolean;
+  weightDecay?: number; schedule?: string; stepSize?: number; gamma?: number; minLr?: number; warmup?: number; seed?: number; split?: TrainOptions['split'];
+  dataset?: string; dataDir?: string; limit?: number; input?: [number, number, number]; resize?: number; option?: Record<string, unknown>;
+  earlyStopping?: number | boolean; minDelta?: number; restoreBest?: boolean; checkpointEvery?: number; keepCheckpoints?: number; evalBatchSize?: number;
+  logEvery?: number; logdir: string; name?: string; backend?: string; resume?: string; test?: boolean;
+}
+
+export function trainOptionsFrom(o: TrainCliOptions): TrainOptions {
+  const optimizer = { ...(o.optimizer ? { name: o.optimizer as 'sgd' } : {}), ...(o.momentum !== undefined ? { momentum: o.momentum } : {}), ...(o.nesterov ? { nesterov: true } : {}), ...(o.weightDecay !== undefined ? { weightDecay: o.weightDecay } : {}) };
+  const schedule = { ...(o.schedule ? { name: o.schedule as 'constant' } : {}), ...(o.stepSize ? { stepSize: o.stepSize } : {}), ...(o.gamma !== undefined ? { gamma: o.gamma } : {}), ...(o.minLr !== undefined ? { minLr: o.minLr } : {}), ...(o.warmup !== undefined ? { warmupEpochs: o.warmup } : {}) };
+  const early = o.earlyStopping === undefined || o.earlyStopping === false ? {} : { enabled: true, ...(typeof o.earlyStopping === 'number' ? { patience: o.earlyStopping } : {}) };
+  return {
+    arch: o.arch,
+    ...(o.epochs !== undefined && { epochs: o.epochs }),
+    ...(o.batchSize !== undefined && { batchSize: o.batchSize }),
+    ...(o.microBatch !== undefined && { microBatch: o.microBatch }),
+    ...(o.lr !== undefined && { lr: o.lr }),
+    ...(o.seed !== undefined && { seed: o.seed }),
+    ...(o.input && { input: o.input }),
+    ...(o.option && { archOptions: o.option }),
+    ...(o.evalBatchSize !== undefined && { evalBatchSize: o.evalBatchSize }),
+    ...(o.logEvery !== undefined && { logEveryBatches: o.logEvery }),
+    optimizer,
+    schedule,
+    earlyStopping: { ...early, ...(o.minDelta !== undefined && { minDelta: o.minDelta }), ...(o.restoreBest === false && { restoreBest: false }) },
+    checkpoint: { ...(o.checkpointEvery !== undefined && { every: o.checkpointEvery }), ...(o.keepCheckpoints !== undefined && { keep: o.keepCheckpoints }) },
+    dataset: { ...(o.dataset && { name: o.dataset as 'fashion-mnist' }), ...(o.dataDir && { dir: o.dataDir }), ...(o.limit !== undefined && { limit: o.limit }) },
+    ...(o.split && { split: o.split }),
+  };
+}
+
+/** Ctrl-C once: save a checkpoint after the current batch and exit cleanly; twice: exit now. */
+export function interruptSignal(): AbortSignal {
+  const controller = new AbortController();
+  process.on('SIGINT', () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\nInterrupted: saving a checkpoint after this batch (Ctrl-C again to quit at once)…\n');
+    controller.abort();
+  });
+  process.on('SIGTERM', () => controller.abort());
+  return controller.signal;
+}
+
+export function printOutcome({ runDir, report }: TrainResult): void {
+  console.log(`\nRun ${report.status}: ${runDir}`);
+  if (report.message) console.log(report.message);
+  if (report.bestEpoch !== null) console.log(`Best epoch ${report.bestEpoch}: validation loss ${report.bestValLoss?.toFixed(4)}, accuracy ${report.bestValAcc?.toFixed(4)}`);
+  if (report.diagnosis) console.log(`Fit: ${report.diagnosis.verdict}`);
+  console.log(`TensorBoard: tensorboard --logdir ${runDir}`);
+}
+
+export async function runTrain(o: TrainCliOptions): Promise<TrainResult> {
+  const hooks = { ...consoleReporter(), signal: interruptSignal() };
+  const backend = o.backend as never;
+  const result = o.resume
+    ? await resumeRun(o.resume, { backend, ...(o.epochs !== undefined && { epochs: o.epochs }) }, hooks)
+    : await train({ ...trainOptionsFrom(o), logdir: o.logdir, name: o.name, backend }, hooks);
+  printOutcome(result);
+  if (o.test && (result.report.status === 'finished' || result.report.status === 'stopped-early')) {
+    const test = await evaluateRun(result.runDir, { backend });
+    console.log(`Test (evaluated once, best weights of epoch ${test.epoch}): loss ${test.loss.toFixed(4)}, accuracy ${test.accuracy.toFixed(4)} on ${test.count} images`);
+  }
+  return result;
+}
+
+export function trainCommand(): Command {
+  return new Command('train')
+    .description('Train an architecture (d2l defaults for lr, batch size and epochs) with checkpoints, TensorBoard events and exact resume')
+    .option('-a, --arch <name>', 'registered architecture (see cnnlab list)', 'bn-lenet')
+    .option('-e, --epochs <n>', 'epochs (with --resume: extend the run to n epochs)', int('--epochs'))
+    .option('-b, --batch-size <n>', 'images per optimizer step', int('--batch-size'))
+    .option('--micro-batch <n>', 'images per forward/backward pass (gradient accumulation); default: automatic', int('--micro-batch'))
+    .option('--lr <x>', 'learning rate', num('--lr', { min: 0, exclusiveMin: true }))
+    .addOption(new Option('--optimizer <name>', 'optimizer').choices(['sgd', 'adam', 'adamw']))
+    .option('--momentum <x>', 'SGD momentum', num('--momentum', { min: 0 }))
+    .option('--nesterov', 'Nesterov momentum')
+    .option('--weight-decay <x>', 'weight decay (L2 for sgd/adam, decoupled for adamw)', num('--weight-decay', { min: 0 }))
+    .addOption(new Option('--schedule <name>', 'learning-rate schedule').choices(['constant', 'step', 'cosine', 'plateau']))
+    .option('--step-size <n>', 'epochs between reductions (step schedule)', int('--step-size'))
+    .option('--gamma <x>', 'reduction factor (step, plateau)', num('--gamma', { min: 0, exclusiveMin: true }))
+    .option('--min-lr <x>', 'final learning rate (cosine)', num('--min-lr', { min: 0 }))
+    .option('--warmup <n>', 'epochs of linear warm-up', int('--warmup', { min: 0 }))
+    .option('--seed <n>', 'seed for initialisation, split, shuffling and dropout', int('--seed', { min: 0 }))
+    .option('--split <fractions>', 'train/val/test fractions, e.g. 70/20/10 (default) or 70/10/20', split)
+    .addOption(new Option('--dataset <name>', 'data set').choices(['fashion-mnist', 'mnist', 'idx', 'cifar10']))
+    .option('--data-dir <dir>', 'folder with IDX or CIFAR-10 binary files')
+    .option('--limit <n>', 'use a stratified subset of n images (quick runs)', int('--limit'))
+    .option('--input <c,h,w>', 'model input (images are resized), e.g. 1,96,96', shape)
+    .option('--option <key=value>', 'architecture option (repeatable), e.g. --option norm=layer', keyValue)
+    .option('--early-stopping [patience]', 'stop when the validation loss has not improved for patience epochs (default 3)', int('--early-stopping', { min: 1 }))
+    .option('--min-delta <x>', 'smallest validation-loss decrease that counts as improvement', num('--min-delta', { min: 0 }))
+    .option('--no-restore-best', 'do not export the best epoch\'s weights as the run\'s model')
+    .option('--checkpoint-every <n>', 'keep a checkpoint every n epochs (default 5)', int('--checkpoint-every'))
+    .option('--keep-checkpoints <n>', 'periodic checkpoints to keep (default 3)', int('--keep-checkpoints', { min: 0 }))
+    .option('--eval-batch-size <n>', 'batch size for validation', int('--eval-batch-size'))
+    .option('--log-every <n>', 'log the batch loss every n batches (0: off)', int('--log-every', { min: 0 }))
+    .option('--test', 'after training, evaluate the best weights once on the test split')
+    .option('--logdir <dir>', 'parent directory of runs', 'runs')
+    .option('--name <name>', 'run name (default <arch>-<timestamp>)')
+    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices([...BACKEND_CHOICES]).default('auto'))
+    .option('--resume <run>', 'continue a run from its latest checkpoint')
+    .action(async (o: TrainCliOptions) => {
+      const { report } = await runTrain(o);
+      if (report.status === 'failed') process.exitCode = 1;
+    });
+}

@@ -1,0 +1,2 @@
+export { main, program } from './main.js';
+export { loadFamilies } from './families.js';
