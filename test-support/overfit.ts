@@ -28,6 +28,9 @@ export async function overfitSmallBatch(name: string, o: CreateModelOptions & { 
     losses.push(cost!.dataSync()[0]!);
     cost!.dispose();
   }
+  // Batch-norm running statistics lag behind weights that changed every step;
+  // re-estimate them (training-mode passes, no updates) before measuring in inference mode.
+  for (let i = 0; i < 30; i++) tf.tidy(() => { model.apply(x, { training: true }); });
   const after = lossOf(false);
   tf.dispose([x, y]);
   optimizer.dispose();

@@ -5,7 +5,12 @@ import { decodeEvent } from './proto/event.js';
 const SESSION_LOG_STATUSES: readonly DecodedSessionLog['status'][] = ['unspecified', 'start', 'stop', 'checkpoint'];
 
 /** Decodes one record's data (a serialized Event) and interprets its summary values. Throws if it is not an Event. */
-export function decodeEventRecord(data: Uint8Array, offset: number, tagMetadata: TagMetadata = new Map(), file?: string): DecodedEvent {
+export function decodeEventRecord(
+  data: Uint8Array,
+  offset: number,
+  tagMetadata: TagMetadata = new Map(),
+  file?: string,
+): DecodedEvent {
   const e = decodeEvent(data);
   const event: DecodedEvent = { wallTime: e.wallTime, step: e.step, offset };
   if (file !== undefined) event.file = file;

@@ -84,7 +84,8 @@ export class EventStream {
         events.push(decodeEventRecord(item.data, item.offset, this.tagMetadata, this.file));
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        this.report({ kind: 'bad-event', offset: item.offset, length: item.data.length, message: `record is not an Event: ${reason}` });
+        const message = `record is not an Event: ${reason}`;
+        this.report({ kind: 'bad-event', offset: item.offset, length: item.data.length, message });
         if (this.policy === 'stop') {
           this.scanner.stop();
           this.scanner.offset = item.offset;

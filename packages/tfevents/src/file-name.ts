@@ -22,7 +22,8 @@ export interface EventFileNameParts {
 export function eventFileName(parts: EventFileNameParts = {}): string {
   const seconds = String(Math.floor(parts.time ?? Date.now() / 1000)).padStart(10, '0');
   const host = (parts.host ?? hostname()).replace(/[/\\]/g, '_') || 'localhost';
-  return `${EVENT_FILE_PREFIX}${seconds}.${host}.${parts.pid ?? process.pid}.${parts.counter ?? nextFileCounter()}${parts.suffix ?? ''}`;
+  const counter = parts.counter ?? nextFileCounter();
+  return `${EVENT_FILE_PREFIX}${seconds}.${host}.${parts.pid ?? process.pid}.${counter}${parts.suffix ?? ''}`;
 }
 
 export function isEventFileName(name: string): boolean {

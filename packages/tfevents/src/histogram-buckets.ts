@@ -13,7 +13,9 @@ export const DEFAULT_BUCKET_COUNT = 30;
  * NaN and infinite values are left out (TensorBoard would produce NaN edges from them).
  */
 export function computeHistogramBuckets(values: ArrayLike<number>, bucketCount = DEFAULT_BUCKET_COUNT): HistogramBucket[] {
-  if (!Number.isInteger(bucketCount) || bucketCount < 1) throw new RangeError(`bucketCount must be a positive integer, got ${bucketCount}`);
+  if (!Number.isInteger(bucketCount) || bucketCount < 1) {
+    throw new RangeError(`bucketCount must be a positive integer, got ${bucketCount}`);
+  }
   let min = Infinity;
   let max = -Infinity;
   let n = 0;

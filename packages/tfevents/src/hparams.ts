@@ -86,7 +86,11 @@ export function experimentData(config: ExperimentConfig, now: number): Experimen
   return experiment;
 }
 
-export function sessionStartData(hparams: Readonly<Record<string, HParamValue>>, options: SessionStartOptions, now: number): SessionStartInfo {
+export function sessionStartData(
+  hparams: Readonly<Record<string, HParamValue>>,
+  options: SessionStartOptions,
+  now: number,
+): SessionStartInfo {
   for (const [name, value] of Object.entries(hparams)) {
     if (!['number', 'string', 'boolean'].includes(typeof value)) {
       throw new TypeError(`hparam "${name}" must be a number, string or boolean, got ${typeof value}`);

@@ -1,6 +1,13 @@
 // Writing
 export { SummaryWriter } from './summary-writer.js';
-export type { SummaryWriterOptions, WriteOptions, ScalarOptions, HistogramOptions, HistogramEdges, HParamsOptions } from './summary-writer.js';
+export type {
+  SummaryWriterOptions,
+  WriteOptions,
+  ScalarOptions,
+  HistogramOptions,
+  HistogramEdges,
+  HParamsOptions,
+} from './summary-writer.js';
 export { EventFileWriter } from './event-file-writer.js';
 export type { EventFileWriterOptions } from './event-file-writer.js';
 export { eventFileName, isEventFileName, nextFileCounter, EVENT_FILE_PREFIX } from './file-name.js';
@@ -47,7 +54,14 @@ export type { ScanItem } from './record-scanner.js';
 
 // Format building blocks
 export { crc32c, maskCrc, unmaskCrc, maskedCrc32c } from './crc32c.js';
-export { encodeRecord, readRecordHeader, isRecordDataValid, RECORD_HEADER_BYTES, RECORD_FOOTER_BYTES, RECORD_OVERHEAD_BYTES } from './record.js';
+export {
+  encodeRecord,
+  readRecordHeader,
+  isRecordDataValid,
+  RECORD_HEADER_BYTES,
+  RECORD_FOOTER_BYTES,
+  RECORD_OVERHEAD_BYTES,
+} from './record.js';
 export { PluginName, HParamsTag, HPARAMS_PLUGIN_DATA_VERSION } from './plugins.js';
 export { encodeEvent, decodeEvent, FILE_VERSION, SessionStatus } from './proto/event.js';
 export type { Event, SessionLog, TaggedRunMetadata, LogMessage } from './proto/event.js';

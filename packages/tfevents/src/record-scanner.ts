@@ -87,7 +87,8 @@ export class RecordScanner {
   finish(fileSize: number): Damage[] {
     if (this.stoppedFlag || this.resyncing || this.offset >= fileSize) return [];
     const length = fileSize - this.offset;
-    return [{ kind: 'truncated', offset: this.offset, length, message: `file ends inside a record (${length} bytes after the last complete record)` }];
+    const message = `file ends inside a record (${length} bytes after the last complete record)`;
+    return [{ kind: 'truncated', offset: this.offset, length, message }];
   }
 }
 

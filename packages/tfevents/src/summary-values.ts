@@ -70,7 +70,9 @@ export interface ImageSize {
 /** Images as TensorFlow 2 writes them: DT_STRING tensor [width, height, png...] with data class BLOB_SEQUENCE. */
 export function imageValue(tag: string, pngs: readonly Uint8Array[], size: ImageSize): SummaryValue {
   for (const [name, value] of Object.entries(size)) {
-    if (!Number.isInteger(value) || value <= 0) throw new RangeError(`image "${tag}": ${name} must be a positive integer, got ${value}`);
+    if (!Number.isInteger(value) || value <= 0) {
+      throw new RangeError(`image "${tag}": ${name} must be a positive integer, got ${value}`);
+    }
   }
   return {
     tag,

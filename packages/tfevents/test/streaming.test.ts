@@ -71,4 +71,21 @@ describe('a large file', () => {
     expect(series).toHaveLength(COUNT);
     expect(series[1234]).toMatchObject({ step: 1234, value: 234 });
   });
+
+  it('grows its buffer for a record larger than a chunk', async () => {
+    const writer = new SummaryWriter(join(dir, 'large-record'), { flushIntervalMs: 0 });
+    const png = Uint8Array.from({ length: 300_000 }, (_, i) => i & 0xff);
+    writer.image('big', png, { width: 500, height: 600 }, 1);
+    writer.scalar('after', 1, 2);
+    writer.close();
+    const read = await spyOnFileHandleRead();
+    const events = [];
+    for await (const event of readEventFile(writer.path, { chunkSize: 1024 })) events.push(event);
+    expect(events.map((e) => e.step)).toEqual([0, 1, 2]);
+    const image = events[1]!.summary!.values[0]!;
+    if (image.kind !== 'image') throw new Error('not an image');
+    expect(image.images[0]!.length).toBe(png.length);
+    expect(image.images[0]![299_999]).toBe(299_999 & 0xff);
+    expect(Math.max(...read.mock.calls.map((call) => call[2] as number))).toBeLessThanOrEqual(1024);
+  });
 });

@@ -141,7 +141,13 @@ describe('text', () => {
       w.text('notes', '**bold** – ünïcødé ✓', 1);
       w.text('list', ['a', 'b', ''], 2);
     });
-    expect(onlyValue(events)).toMatchObject({ kind: 'text', tag: 'notes', text: '**bold** – ünïcødé ✓', shape: [], pluginName: 'text' });
+    expect(onlyValue(events)).toMatchObject({
+      kind: 'text',
+      tag: 'notes',
+      text: '**bold** – ünïcødé ✓',
+      shape: [],
+      pluginName: 'text',
+    });
     expect(onlyValue(events, 1)).toMatchObject({ kind: 'text', text: ['a', 'b', ''], shape: [3] });
   });
 });
@@ -270,7 +276,12 @@ describe('generic tensors', () => {
   it('come back as kind "tensor" with dtype, shape and values', async () => {
     const events = await roundTrip((w) =>
       w.writeSummary(
-        [{ tag: 'custom', tensor: { dtype: DataType.DT_INT32, tensorShape: { dim: [{ size: 2 }, { size: 2 }] }, intVal: [1, 2, 3, 4] } }],
+        [
+          {
+            tag: 'custom',
+            tensor: { dtype: DataType.DT_INT32, tensorShape: { dim: [{ size: 2 }, { size: 2 }] }, intVal: [1, 2, 3, 4] },
+          },
+        ],
         3,
       ),
     );

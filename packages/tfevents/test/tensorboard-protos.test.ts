@@ -333,7 +333,10 @@ describe('protobufjs-encoded files (as PyTorch / TensorFlow write them), read by
             {
               tag: '_hparams_/session_end_info',
               metadata: {
-                plugin_data: { plugin_name: 'hparams', content: pluginContent({ session_end_info: { status: 'STATUS_RUNNING', end_time_secs: 13 } }) },
+                plugin_data: {
+                  plugin_name: 'hparams',
+                  content: pluginContent({ session_end_info: { status: 'STATUS_RUNNING', end_time_secs: 13 } }),
+                },
               },
             },
           ],

@@ -144,7 +144,11 @@ if (process.argv[2] === 'explicit') process.exit(3);
     );
     for (const mode of ['natural', 'explicit']) {
       const started = Date.now();
-      const child = spawnSync(process.execPath, ['--import', 'tsx', script, mode], { cwd: PACKAGE_DIR, encoding: 'utf8', timeout: 30_000 });
+      const child = spawnSync(process.execPath, ['--import', 'tsx', script, mode], {
+        cwd: PACKAGE_DIR,
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
       expect(child.stderr).toBe('');
       expect(child.status).toBe(mode === 'explicit' ? 3 : 0);
       expect(Date.now() - started).toBeLessThan(30_000);

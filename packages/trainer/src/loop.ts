@@ -222,7 +222,9 @@ function restoreWeights(model: tf.LayersModel, tensors: TensorEntry[], source: s
       throw new TrainingError(`${source}: weight ${i} (${t.name}) has shape ${t.shape.join('x')}; the model's ${w.originalName} is ${w.shape.join('x')}`);
     }
   });
-  model.setWeights(weights.map((t) => tf.tensor(t.values, t.shape)));
+  const values = weights.map((t) => tf.tensor(t.values, t.shape));
+  model.setWeights(values);
+  tf.dispose(values);
 }
 
 function restoreOptimizer(optimizer: Optimizer, tensors: TensorEntry[], step: number): void {
@@ -296,6 +298,7 @@ async function runLoop(ctx: LoopContext, hooks: TrainHooks): Promise<TrainResult
     writeJson(paths.report, report);
     logger.end(status);
     optimizer.dispose();
+    model.dispose();
     rmSync(paths.lock, { force: true });
     return { runDir, report };
   };

@@ -95,8 +95,17 @@ async function setBackendOrThrow(name: string): Promise<void> {
 
 /** tfjs's pure-JS backend greets Node users with a banner on first use; cnnlab reports the backend itself. */
 function silenceCpuBanner(): void {
-  const cpu = tf.engine().findBackend('cpu') as { firstUse?: boolean } | null;
-  if (cpu) cpu.firstUse = false;
+  const engine = tf.engine() as unknown as {
+    registry: Record<string, { firstUse?: boolean }>;
+    registryFactory: Record<string, { factory: () => unknown }>;
+  };
+  const entry = engine.registryFactory.cpu;
+  if (entry) {
+    const create = entry.factory;
+    entry.factory = () => Object.assign(create() as object, { firstUse: false });
+  }
+  const existing = engine.registry.cpu;
+  if (existing) existing.firstUse = false;
 }
 
 silenceCpuBanner();

@@ -1,12 +1,12 @@
 import { decodeSummary, writeSummary, type Summary } from './summary.js';
 import {
-  clearMembers,
   asBytes,
   asDouble,
   asInt32,
   asInt64,
   asMessage,
   asString,
+  clearMembers,
   encodeWith,
   readMessage,
   toInt64,
@@ -80,8 +80,16 @@ export function encodeEvent(e: Event): Uint8Array {
   return encodeWith(e, writeEvent);
 }
 
-/** Members of the message's oneof, cleared before one is set. */
-const WHAT_MEMBERS: readonly (keyof Event)[] = ['fileVersion', 'graphDef', 'summary', 'logMessage', 'sessionLog', 'taggedRunMetadata', 'metaGraphDef'];
+/** Members of the `what` oneof: setting one clears the others, so the last one read wins, as in protobuf. */
+const WHAT_MEMBERS: readonly (keyof Event)[] = [
+  'fileVersion',
+  'graphDef',
+  'summary',
+  'logMessage',
+  'sessionLog',
+  'taggedRunMetadata',
+  'metaGraphDef',
+];
 
 const clearWhat = (target: Event): Event => clearMembers(target, WHAT_MEMBERS);
 
@@ -109,9 +117,10 @@ const EVENT_FIELDS: FieldTable<Event> = {
   5: asMessage((e, b) => (clearWhat(e).summary = decodeSummary(b))),
   6: asMessage((e, b) => (clearWhat(e).logMessage = readMessage(b, { level: 0, message: '' }, LOG_MESSAGE_FIELDS))),
   7: asMessage((e, b) => (clearWhat(e).sessionLog = readMessage(b, { status: 0 }, SESSION_LOG_FIELDS))),
-  8: asMessage(
-    (e, b) => (clearWhat(e).taggedRunMetadata = readMessage(b, { tag: '', runMetadata: new Uint8Array(0) }, TAGGED_RUN_METADATA_FIELDS)),
-  ),
+  8: asMessage((e, b) => {
+    const empty: TaggedRunMetadata = { tag: '', runMetadata: new Uint8Array(0) };
+    clearWhat(e).taggedRunMetadata = readMessage(b, empty, TAGGED_RUN_METADATA_FIELDS);
+  }),
   9: asBytes((e, v) => (clearWhat(e).metaGraphDef = v)),
 };
 

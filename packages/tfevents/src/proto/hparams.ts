@@ -6,11 +6,11 @@ import {
   type JsonValue,
 } from './struct.js';
 import {
-  clearMembers,
   asDouble,
   asInt32,
   asMessage,
   asString,
+  clearMembers,
   encodeWith,
   readMessage,
   writeMessage,
@@ -213,16 +213,25 @@ const SESSION_END_FIELDS: FieldTable<SessionEndInfo> = {
   2: asDouble((s, v) => (s.endTimeSecs = v)),
 };
 
-/** Members of the message's oneof, cleared before one is set. */
+/** Members of the `data` oneof: setting one clears the others, so the last one read wins, as in protobuf. */
 const DATA_MEMBERS: readonly (keyof HParamsPluginData)[] = ['experiment', 'sessionStartInfo', 'sessionEndInfo'];
 
 const clearData = (target: HParamsPluginData): HParamsPluginData => clearMembers(target, DATA_MEMBERS);
 
 const PLUGIN_DATA_FIELDS: FieldTable<HParamsPluginData> = {
   1: asInt32((d, v) => (d.version = v)),
-  2: asMessage((d, b) => (clearData(d).experiment = readMessage(b, { timeCreatedSecs: 0, hparamInfos: [], metricInfos: [] }, EXPERIMENT_FIELDS))),
-  3: asMessage((d, b) => (clearData(d).sessionStartInfo = readMessage(b, { hparams: {}, startTimeSecs: 0 }, SESSION_START_FIELDS))),
-  4: asMessage((d, b) => (clearData(d).sessionEndInfo = readMessage(b, { status: 'unknown', endTimeSecs: 0 }, SESSION_END_FIELDS))),
+  2: asMessage((d, b) => {
+    const empty: Experiment = { timeCreatedSecs: 0, hparamInfos: [], metricInfos: [] };
+    clearData(d).experiment = readMessage(b, empty, EXPERIMENT_FIELDS);
+  }),
+  3: asMessage((d, b) => {
+    const empty: SessionStartInfo = { hparams: {}, startTimeSecs: 0 };
+    clearData(d).sessionStartInfo = readMessage(b, empty, SESSION_START_FIELDS);
+  }),
+  4: asMessage((d, b) => {
+    const empty: SessionEndInfo = { status: 'unknown', endTimeSecs: 0 };
+    clearData(d).sessionEndInfo = readMessage(b, empty, SESSION_END_FIELDS);
+  }),
 };
 
 export function decodeHParamsPluginData(bytes: Uint8Array): HParamsPluginData {

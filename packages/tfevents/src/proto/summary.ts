@@ -1,12 +1,12 @@
 import { decodeHistogramProto, writeHistogramProto, type HistogramProto } from './histogram.js';
 import { decodeTensor, writeTensor, type TensorProto } from './tensor.js';
 import {
-  clearMembers,
   asBytes,
   asFloat,
   asInt32,
   asMessage,
   asString,
+  clearMembers,
   readMessage,
   writeMessage,
   WireType,
@@ -115,8 +115,15 @@ const IMAGE_FIELDS: FieldTable<SummaryImage> = {
   4: asBytes((i, v) => (i.encodedImageString = v)),
 };
 
-/** Members of the message's oneof, cleared before one is set. */
-const VALUE_ONEOF_MEMBERS: readonly (keyof SummaryValue)[] = ['simpleValue', 'obsoleteOldStyleHistogram', 'image', 'histo', 'audio', 'tensor'];
+/** Members of the `value` oneof: setting one clears the others, so the last one read wins, as in protobuf. */
+const VALUE_ONEOF_MEMBERS: readonly (keyof SummaryValue)[] = [
+  'simpleValue',
+  'obsoleteOldStyleHistogram',
+  'image',
+  'histo',
+  'audio',
+  'tensor',
+];
 
 const clearValueOneof = (target: SummaryValue): SummaryValue => clearMembers(target, VALUE_ONEOF_MEMBERS);
 

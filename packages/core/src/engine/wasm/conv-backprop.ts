@@ -83,8 +83,8 @@ export function conv2DBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backe
   const mw = Math.ceil((w + padInfo.left) / sw);
   const backend = args.backend as WasmBackend;
   const dx = backend.makeOutput([n, h, w, c], 'float32');
-  const dxHeap = backend.typedArrayFromHeap(dx);
-  const wHeap = backend.typedArrayFromHeap(filter);
+  // Every allocation may grow the wasm memory and detach earlier views of the heap,
+  // so views are taken right before each use.
   withContext(backend, (ctx) => {
     let skippedPhase = false;
     for (let rh = 0; rh < sh; rh++) {
@@ -93,6 +93,7 @@ export function conv2DBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backe
         if (th <= 0 || tw <= 0) { skippedPhase = true; continue; }
         const sub = ctx.temp([th, tw, co!, c]);
         const subHeap = ctx.heap(sub);
+        const wHeap = ctx.heap(filter);
         for (let t = 0; t < th; t++) {
           for (let u = 0; u < tw; u++) {
             const kh = rh + (th - 1 - t) * sh, kw = rw + (tw - 1 - u) * sw;
@@ -104,10 +105,10 @@ export function conv2DBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backe
           }
         }
         const phase = convPadded(ctx, dy, sub, { top: th - 1, bottom: mh - ho!, left: tw - 1, right: mw - wo! });
-        scatterPhase(ctx.heap(phase), dxHeap, { n, h, w, c, mh, mw, sh, sw, offH: rh - padInfo.top, offW: rw - padInfo.left });
+        scatterPhase(ctx.heap(phase), ctx.heap(dx), { n, h, w, c, mh, mw, sh, sw, offH: rh - padInfo.top, offW: rw - padInfo.left });
       }
     }
-    if (skippedPhase) fillSkippedPhases(dxHeap, { n, h, w, c, sh, sw, padTop: padInfo.top, padLeft: padInfo.left, fh, fw });
+    if (skippedPhase) fillSkippedPhases(ctx.heap(dx), { n, h, w, c, sh, sw, padTop: padInfo.top, padLeft: padInfo.left, fh, fw });
   });
   return dx;
 }

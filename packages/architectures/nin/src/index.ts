@@ -1,0 +1,1 @@
+export { nin, ninBlock, NIN_BLOCKS, type NiNOptions } from './nin.js';

@@ -1,0 +1,38 @@
+import { batchNorm, conv, dense, dropout, flatten, maxPool, registerArchitecture, relu, scope } from '@cnnlab/core';
+
+/** A small conv net with batch norm and dropout: every kind of state a checkpoint must restore. */
+registerArchitecture<{ width: number }>({
+  name: 'test-dropnet',
+  family: 'test',
+  description: 'test network: conv-BN-ReLU-pool, dense with dropout',
+  source: 'cnnlab',
+  defaults: { input: [1, 28, 28], classes: 10, options: { width: 8 }, training: { lr: 0.05, batchSize: 64, epochs: 3 } },
+  build: (x, { classes, options }) => {
+    x = scope('block1', () => maxPool(relu(batchNorm(conv(x, { filters: options.width, kernel: 3, padding: 1 }))), { size: 2 }));
+    x = scope('block2', () => maxPool(relu(batchNorm(conv(x, { filters: options.width * 2, kernel: 3, padding: 1 }))), { size: 2 }));
+    x = flatten(x);
+    x = scope('fc', () => dropout(relu(dense(x, 32)), 0.5));
+    return scope('head', () => dense(x, classes));
+  },
+});
+
+/** Diverges on purpose: a large learning rate on an unnormalised ReLU net overflows to inf/NaN. */
+registerArchitecture<Record<string, never>>({
+  name: 'test-divergent',
+  family: 'test',
+  description: 'test network that diverges',
+  source: 'cnnlab',
+  defaults: { input: [1, 28, 28], classes: 10, options: {} },
+  build: (x, { classes }) => dense(relu(dense(relu(dense(flatten(x), 64)), 64)), classes),
+});
+
+export const TEST_RUN = {
+  arch: 'test-dropnet',
+  epochs: 3,
+  batchSize: 64,
+  lr: 0.05,
+  optimizer: { name: 'sgd' as const, momentum: 0.9 },
+  dataset: { limit: 1200 },
+  logEveryBatches: 2,
+  seed: 7,
+};

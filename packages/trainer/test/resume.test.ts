@@ -1,0 +1,119 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, truncateSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readRunDirectory } from '@cnnlab/tfevents';
+import { CheckpointStore, readReport, resumeRun, train, type LoopState } from '../src/index.js';
+import { TEST_RUN } from './helpers/test-arch.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+let logdir: string;
+
+beforeAll(() => {
+  logdir = mkdtempSync(join(tmpdir(), 'cnnlab-resume-'));
+});
+afterAll(() => rmSync(logdir, { recursive: true, force: true }));
+
+function finalState(runDir: string) {
+  const { checkpoint } = new CheckpointStore(join(runDir, 'checkpoints')).loadNewest<LoopState>((a, b) => a.globalStep > b.globalStep)!;
+  return checkpoint;
+}
+
+/** Weights, optimizer slots and metrics must be equal bit for bit (times differ). */
+function expectSameRun(a: string, b: string) {
+  const ca = finalState(a), cb = finalState(b);
+  expect(cb.tensors.map((t) => t.name)).toEqual(ca.tensors.map((t) => t.name));
+  ca.tensors.forEach((t, i) => expect(Buffer.from(cb.tensors[i]!.values.buffer).equals(Buffer.from(t.values.buffer)), t.name).toBe(true));
+  const strip = (s: LoopState) => s.history.map(({ seconds, imagesPerSecond, ...m }) => m);
+  expect(strip(cb.state)).toEqual(strip(ca.state));
+  expect(cb.state.globalStep).toBe(ca.state.globalStep);
+}
+
+/** Each (tag, step) appears exactly once across the run's event files. */
+async function expectNoDuplicateSteps(runDir: string, epochs: number) {
+  const { events } = await readRunDirectory(runDir);
+  const seen = new Map<string, number>();
+  for (const e of events) for (const v of e.summary?.values ?? []) {
+    if (v.tag.startsWith('_hparams_')) continue;
+    const key = `${v.tag}@${e.step}`;
+    seen.set(key, (seen.get(key) ?? 0) + 1);
+  }
+  expect([...seen.entries()].filter(([, n]) => n > 1)).toEqual([]);
+  for (let epoch = 1; epoch <= epochs; epoch++) expect(seen.get(`val/loss@${epoch}`), `val/loss at epoch ${epoch}`).toBe(1);
+}
+
+function runChild(args: string[], killWhen?: (line: string) => boolean): Promise<{ killed: boolean }> {
+  return new Promise((resolve, reject) => {
+    // One process (no tsx wrapper process), so that SIGKILL hits the process that trains.
+    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@cnnlab/source', join(here, 'helpers/train-child.ts'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let killed = false, stderr = '';
+    let buffer = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const lines = buffer.split('\n');
+      buffer = lines.pop()!;
+      if (!killed && killWhen && lines.some(killWhen)) {
+        killed = true;
+        child.kill('SIGKILL');
+      }
+    });
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('exit', (code, signal) => {
+      if (killed && signal === 'SIGKILL') resolve({ killed });
+      else if (code === 0) resolve({ killed });
+      else reject(new Error(`child exited with ${code ?? signal}: ${stderr.slice(-2000)}`));
+    });
+  });
+}
+
+describe('exact resume', () => {
+  let reference: string;
+  beforeAll(async () => {
+    reference = (await train({ ...TEST_RUN, logdir, name: 'reference' })).runDir;
+  });
+
+  it('a run killed with SIGKILL mid-epoch and resumed ends with the same weights and metrics, bit for bit', async () => {
+    const runDir = join(logdir, 'killed');
+    const { killed } = await runChild(['train', `${logdir}::killed`], (line) => line === 'batch 2 7');
+    expect(killed).toBe(true);
+    expect(readReport(runDir).status).toBe('running'); // the process had no chance to say anything
+    await resumeRun(runDir);
+    expect(readReport(runDir).status).toBe('finished');
+    expect(readReport(runDir).resumes).toBe(1);
+    expectSameRun(reference, runDir);
+    await expectNoDuplicateSteps(runDir, TEST_RUN.epochs);
+  });
+
+  it('a run interrupted (Ctrl-C) mid-epoch checkpoints there and resumes exactly', async () => {
+    const controller = new AbortController();
+    const first = await train({ ...TEST_RUN, logdir, name: 'interrupted' }, {
+      signal: controller.signal,
+      onBatch: (p) => { if (p.epoch === 2 && p.batch === 4) controller.abort(); },
+    });
+    expect(first.report.status).toBe('interrupted');
+    expect(first.report.message).toMatch(/Interrupted in epoch 2 at batch 4; continue with --resume/);
+    const state = finalState(first.runDir).state;
+    expect([state.epoch, state.batch]).toEqual([1, 4]);
+    await resumeRun(first.runDir);
+    expectSameRun(reference, first.runDir);
+    await expectNoDuplicateSteps(first.runDir, TEST_RUN.epochs);
+  });
+
+  it('a torn latest checkpoint is ignored: the newest valid periodic one is used', async () => {
+    const run = await train({ ...TEST_RUN, epochs: 2, checkpoint: { every: 1, keep: 5 }, logdir, name: 'torn' });
+    const latest = join(run.runDir, 'checkpoints', 'latest.ckpt');
+    truncateSync(latest, Math.floor(statSync(latest).size / 2));
+    const logs: string[] = [];
+    await resumeRun(run.runDir, { epochs: 3 }, { log: (m) => logs.push(m) });
+    expect(logs.join('\n')).toMatch(/Skipped checkpoint latest.ckpt: .* damaged or incomplete/);
+    expectSameRun(reference, run.runDir);
+  });
+
+  it('keeps only the configured number of periodic checkpoints', async () => {
+    const run = await train({ ...TEST_RUN, epochs: 3, checkpoint: { every: 1, keep: 2 }, logdir, name: 'retention' });
+    expect(readdirSync(join(run.runDir, 'checkpoints')).filter((f) => !f.startsWith('.')).sort()).toEqual(['best.ckpt', 'epoch-0002.ckpt', 'epoch-0003.ckpt', 'latest.ckpt']);
+    expect(existsSync(join(run.runDir, 'best-model', 'model.json'))).toBe(true);
+  });
+});
