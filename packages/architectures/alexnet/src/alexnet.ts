@@ -15,25 +15,24 @@ export interface AlexNetOptions {
 }
 
 /** One convolution as [filters, kernel, stride, padding]. */
-export type ConvSpec = readonly [filters: number, kernel: number, stride: number, padding: number];
+export type AlexNetConv = readonly [filters: number, kernel: number, stride: number, padding: number];
 
 /** d2l 8.1 (Fig. 8.1.2): AlexNet's five convolutions on one GPU. */
-export const ALEXNET_D2L_CONVS: readonly ConvSpec[] = [[96, 11, 4, 1], [256, 5, 1, 2], [384, 3, 1, 1], [384, 3, 1, 1], [256, 3, 1, 1]];
+export const ALEXNET_D2L_CONVS: readonly AlexNetConv[] = [[96, 11, 4, 1], [256, 5, 1, 2], [384, 3, 1, 1], [384, 3, 1, 1], [256, 3, 1, 1]];
 /** torchvision's `alexnet` ("one weird trick" widths: 64, 192, 384, 256, 256). */
-export const ALEXNET_TORCHVISION_CONVS: readonly ConvSpec[] = [[64, 11, 4, 2], [192, 5, 1, 2], [384, 3, 1, 1], [256, 3, 1, 1], [256, 3, 1, 1]];
+export const ALEXNET_TORCHVISION_CONVS: readonly AlexNetConv[] = [[64, 11, 4, 2], [192, 5, 1, 2], [384, 3, 1, 1], [256, 3, 1, 1], [256, 3, 1, 1]];
 
-const convRelu = (x: Node, [filters, kernel, stride, padding]: ConvSpec, o: AlexNetOptions): Node =>
+const convRelu = (x: Node, [filters, kernel, stride, padding]: AlexNetConv, o: AlexNetOptions): Node =>
   normActivation(conv(x, { filters: Math.max(1, Math.floor(filters / o.widthDivisor)), kernel, stride, padding }),
     { norm: o.norm, activation: 'relu', position: o.normPosition });
 
 const pool = (x: Node): Node => maxPool(x, { size: 3, stride: 2 });
 
-/** The convolutional part: conv → pool, conv → pool, three convs → pool. */
-export function alexnetFeatures(x: Node, convs: readonly ConvSpec[], o: AlexNetOptions): Node {
-  const [c1, c2, c3, c4, c5] = convs as [ConvSpec, ConvSpec, ConvSpec, ConvSpec, ConvSpec];
-  x = scope('stage1', () => pool(convRelu(x, c1, o)));
-  x = scope('stage2', () => pool(convRelu(x, c2, o)));
-  return scope('stage3', () => pool(convRelu(convRelu(convRelu(x, c3, o), c4, o), c5, o)));
+/** The convolutional part: conv → pool, conv → pool, the remaining convs → pool. */
+export function alexnetFeatures(x: Node, convs: readonly AlexNetConv[], o: AlexNetOptions): Node {
+  x = scope('stage1', () => pool(convRelu(x, convs[0]!, o)));
+  x = scope('stage2', () => pool(convRelu(x, convs[1]!, o)));
+  return scope('stage3', () => pool(convs.slice(2).reduce((y, c) => convRelu(y, c, o), x)));
 }
 
 /** AlexNet as d2l 8.1 builds it: dense → ReLU → dropout, twice, then the output layer. */
@@ -48,7 +47,7 @@ export function alexnet(x: Node, classes: number, o: AlexNetOptions): Node {
  * PyTorch's AdaptiveAvgPool2d where it is plain pooling: an identity when the
  * map already has the target size, an average pool when the size divides it.
  */
-export function adaptiveAvgPool(x: Node, size: number): Node {
+function adaptiveAvgPool(x: Node, size: number): Node {
   const [, h, w, c] = x.shape as number[];
   if (h === size && w === size) return x;
   if (h === w && h! % size === 0) return avgPool(x, { size: h! / size });

@@ -1,4 +1,4 @@
 export {
-  alexnet, alexnetTorchvision, alexnetFeatures, adaptiveAvgPool, ALEXNET_D2L_CONVS, ALEXNET_TORCHVISION_CONVS,
-  type AlexNetOptions, type ConvSpec,
+  alexnet, alexnetTorchvision, alexnetFeatures, ALEXNET_D2L_CONVS, ALEXNET_TORCHVISION_CONVS,
+  type AlexNetOptions, type AlexNetConv,
 } from './alexnet.js';

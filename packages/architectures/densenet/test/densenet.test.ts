@@ -15,16 +15,6 @@ function blockModel(input: [number, number, number], block: (x: Node) => Node): 
   });
 }
 
-/**
- * Works around a core bug: the wasm Conv2DBackpropInput kernel keeps views of
- * the wasm heap across allocations, which detach when the heap grows. A heap
- * grown once up front does not grow during these small trainings.
- */
-async function reserveWasmHeap(): Promise<void> {
-  await initEngine({ backend: 'wasm' });
-  tf.zeros([64 * 1024 * 1024]).dispose();
-}
-
 describe('densenet family', () => {
   it('registers the d2l DenseNet and DenseNet-121', () => {
     expect(listArchitectures({ family: 'densenet' }).map((s) => s.name)).toEqual(['densenet-d2l', 'densenet121']);
@@ -100,7 +90,6 @@ describe('densenet family', () => {
   });
 
   it('densenet-d2l overfits a small batch of Fashion-MNIST on wasm (32x32 input)', async () => {
-    await reserveWasmHeap();
     const { before, losses } = await overfitSmallBatch('densenet-d2l', { input: [1, 32, 32], images: 20, steps: 15, lr: 3e-3 });
     // The training-mode loss: after 15 steps BN's running statistics still lag the
     // fast-moving weights, so the inference-mode loss is no fair measure yet.

@@ -9,16 +9,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/**
- * Works around a core bug: the wasm Conv2DBackpropInput kernel keeps views of
- * the wasm heap across allocations, which detach when the heap grows. A heap
- * grown once up front does not grow during these small trainings.
- */
-async function reserveWasmHeap(): Promise<void> {
-  await initEngine({ backend: 'wasm' });
-  tf.zeros([64 * 1024 * 1024]).dispose();
-}
-
 const x400mf = { depth: 22, w0: 24, wa: 24.48, wm: 2.54, groupWidth: 16 };
 
 describe('regnet family', () => {
@@ -162,7 +152,6 @@ describe('regnet family', () => {
   });
 
   it('regnetx32-d2l overfits a small batch of Fashion-MNIST on wasm (32x32 input)', async () => {
-    await reserveWasmHeap();
     const { before, losses } = await overfitSmallBatch('regnetx32-d2l', { input: [1, 32, 32], images: 20, steps: 15, lr: 3e-3 });
     // The training-mode loss: after 15 steps BN's running statistics still lag the
     // fast-moving weights, so the inference-mode loss is no fair measure yet.

@@ -1,4 +1,4 @@
 export {
-  vgg, vggBlock, vggFeatures, vggClassifier, vggTorchvision, adaptiveAvgPool, VGG_ARCHS,
+  vgg, vggBlock, vggFeatures, vggClassifier, vggTorchvision, VGG_ARCHS,
   type VggArch, type VggOptions,
 } from './vgg.js';

@@ -60,7 +60,7 @@ export function vgg(x: Node, arch: VggArch, classes: number, o: VggOptions): Nod
  * PyTorch's AdaptiveAvgPool2d where it is plain pooling: an identity when the
  * map already has the target size, an average pool when the size divides it.
  */
-export function adaptiveAvgPool(x: Node, size: number): Node {
+function adaptiveAvgPool(x: Node, size: number): Node {
   const [, h, w, c] = x.shape as number[];
   if (h === size && w === size) return x;
   if (h === w && h! % size === 0) return avgPool(x, { size: h! / size });

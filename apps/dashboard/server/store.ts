@@ -1,0 +1,269 @@
+import { realpath } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { diagnoseFit } from '@cnnlab/analysis';
+import { listRuns } from '@cnnlab/tfevents';
+import { findRuns, hparamsOf, type TrainConfig } from '@cnnlab/trainer';
+import { historyFromSeries } from './history.js';
+import { HttpError, resolveRunPath } from './paths.js';
+import { RunState } from './run-state.js';
+import type {
+  DiagnosisResponse, EpochMetrics, FitDiagnosis, HParamsColumn, HParamsResponse, HParamValue, RunHParams, RunSummary, RunsResponse,
+} from './types.js';
+
+export interface RunStoreOptions {
+  /** Minimum time between two scans of the logdir for new runs (default 1000 ms). */
+  scanIntervalMs?: number;
+}
+
+const iso = (seconds: number | null | undefined) => (seconds ? new Date(seconds * 1000).toISOString() : null);
+
+/** The runs under one logdir: found as TensorBoard finds them (any directory holding event files) plus cnnlab's run directories. */
+export class RunStore {
+  readonly logdir: string;
+  private root: string | null = null;
+  private readonly runs = new Map<string, RunState>();
+  private scanned = 0;
+  private scanning: Promise<void> | null = null;
+  private scanWarnings: string[] = [];
+  private readonly scanIntervalMs: number;
+
+  constructor(logdir: string, options: RunStoreOptions = {}) {
+    this.logdir = logdir;
+    this.scanIntervalMs = options.scanIntervalMs ?? 1000;
+  }
+
+  /** The logdir's real path, or null while it does not exist. */
+  private async rootPath(): Promise<string | null> {
+    if (this.root) return this.root;
+    try {
+      this.root = await realpath(this.logdir);
+    } catch {
+      return null;
+    }
+    return this.root;
+  }
+
+  /** Finds new and removed runs and reads what is new in every run (at most once per scan interval). */
+  scan(force = false): Promise<void> {
+    if (this.scanning) return this.scanning;
+    if (!force && Date.now() - this.scanned < this.scanIntervalMs) return Promise.resolve();
+    this.scanning = this.scanOnce().finally(() => {
+      this.scanned = Date.now();
+      this.scanning = null;
+    });
+    return this.scanning;
+  }
+
+  private async scanOnce(): Promise<void> {
+    const warnings: string[] = [];
+    const root = await this.rootPath();
+    if (!root) {
+      this.scanWarnings = [`The log directory ${this.logdir} does not exist (yet): runs appear here once training writes them.`];
+      this.runs.clear();
+      return;
+    }
+    const names = new Set<string>();
+    try {
+      for (const name of await listRuns(root)) names.add(name);
+    } catch (error) {
+      warnings.push(`Could not scan ${this.logdir} for event files: ${(error as Error).message}`);
+    }
+    try {
+      for (const run of findRuns(root)) names.add(run.name);
+    } catch (error) {
+      warnings.push(`Could not scan ${this.logdir} for cnnlab runs: ${(error as Error).message}`);
+    }
+    for (const name of this.runs.keys()) if (!names.has(name)) this.runs.delete(name);
+    for (const name of names) if (!this.runs.has(name)) this.runs.set(name, new RunState(name, name === '.' ? root : join(root, ...name.split('/'))));
+    await Promise.all([...this.runs.values()].map((run) => run.update()));
+    this.scanWarnings = warnings;
+  }
+
+  /** One run by its name from a request: validated (403 outside the logdir, 404 unknown) and up to date. */
+  async get(name: string): Promise<RunState> {
+    const root = await this.rootPath();
+    if (!root) throw new HttpError(404, `Unknown run "${name}": the log directory does not exist`);
+    const real = await resolveRunPath(root, name);
+    const key = relative(root, real).split(sep).join('/') || '.';
+    let run = this.runs.get(key);
+    if (!run) {
+      await this.scan(true);
+      run = this.runs.get(key);
+    }
+    if (!run) throw new HttpError(404, `Unknown run "${name}": no event files or cnnlab run there`);
+    await run.update();
+    return run;
+  }
+
+  async list(): Promise<RunsResponse> {
+    await this.scan();
+    const runs = await Promise.all([...this.runs.values()].map((run) => summaryOf(run)));
+    runs.sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? '') || a.name.localeCompare(b.name));
+    return { logdir: this.logdir, runs, warnings: this.scanWarnings };
+  }
+
+  async hparams(): Promise<HParamsResponse> {
+    await this.scan();
+    const runs = await Promise.all([...this.runs.values()].map((run) => hparamsOfRun(run)));
+    runs.sort((a, b) => a.run.localeCompare(b.run));
+    const columns = new Map<string, HParamValue[]>();
+    for (const run of runs) {
+      for (const [k, v] of Object.entries(run.hparams)) {
+        const values = columns.get(k) ?? [];
+        if (!values.includes(v)) values.push(v);
+        columns.set(k, values);
+      }
+    }
+    const hparams: HParamsColumn[] = [...columns].map(([name, values]) => {
+      const type = values.every((v) => typeof v === 'number') ? 'number' : values.every((v) => typeof v === 'boolean') ? 'boolean' : 'string';
+      const sorted = [...values].sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b), 'en', { numeric: true })));
+      return { name, type, values: sorted };
+    });
+    hparams.sort((a, b) => (a.name === 'arch' ? -1 : b.name === 'arch' ? 1 : a.name.localeCompare(b.name)));
+    const metrics = [...new Set(runs.flatMap((r) => Object.keys(r.metrics)))];
+    metrics.sort((a, b) => metricOrder(a) - metricOrder(b) || a.localeCompare(b));
+    return { hparams, metrics, runs };
+  }
+}
+
+const METRIC_ORDER = ['best_val_accuracy', 'best_val_loss', 'best_epoch', 'test_accuracy', 'final_train_loss', 'final_val_loss', 'final_train_accuracy', 'final_val_accuracy'];
+const metricOrder = (name: string) => {
+  const i = METRIC_ORDER.indexOf(name);
+  return i === -1 ? METRIC_ORDER.length : i;
+};
+
+/** Per-epoch metrics and fit diagnosis: cnnlab's report.json history, else the loss series of the event files (as `cnnlab diagnose`). */
+export function diagnosisOf(run: RunState): DiagnosisResponse {
+  const report = run.cnnlabReport;
+  const base = { run: run.name, warnings: run.warnings };
+  let history: EpochMetrics[];
+  let source: DiagnosisResponse['source'];
+  if (report) {
+    history = report.history.map(({ epoch, trainLoss, trainAcc, valLoss, valAcc }) => ({ epoch, trainLoss, trainAcc, valLoss, valAcc }));
+    source = 'report';
+  } else {
+    const roles = run.roles;
+    if (!roles.valLoss || !roles.trainLoss) {
+      return {
+        ...base, source: null, history: [], diagnosis: null,
+        message: 'No training and validation loss series found (looked for train/loss and val/loss, Loss/train and Loss/val, loss and val_loss, or tags naming loss with train/val).',
+      };
+    }
+    history = historyFromSeries(run.series, roles);
+    source = 'events';
+  }
+  if (history.length === 0) return { ...base, source, history, diagnosis: null, message: 'No completed epoch yet.' };
+  return { ...base, source, history, diagnosis: diagnoseFit(history) as FitDiagnosis };
+}
+
+async function summaryOf(run: RunState): Promise<RunSummary> {
+  const { status, message } = await run.status();
+  const report = run.cnnlabReport;
+  let lastStep: number | null = null;
+  for (const points of run.series.values()) for (const p of points) if (lastStep === null || p.step > lastStep) lastStep = p.step;
+  const common = {
+    name: run.name,
+    status,
+    ...(message ? { statusMessage: message } : {}),
+    tags: [...run.series.keys()].sort(),
+    lastStep,
+    lastWallTime: run.lastWallTime,
+    eventFiles: run.eventFiles,
+    cursor: run.cursor,
+    roles: run.roles,
+    warnings: run.warnings,
+  };
+  if (report) {
+    const last = report.history.at(-1);
+    return {
+      ...common,
+      kind: 'cnnlab',
+      arch: report.arch,
+      epochs: report.history.length,
+      epochsPlanned: report.epochsPlanned ?? null,
+      bestEpoch: report.bestEpoch ?? null,
+      bestValAcc: report.bestValAcc ?? null,
+      bestValLoss: report.bestValLoss ?? null,
+      testAcc: report.test?.accuracy ?? null,
+      params: report.params?.trainable ?? null,
+      imagesPerSecond: last ? last.imagesPerSecond : null,
+      startedAt: report.startedAt ?? iso(run.firstWallTime),
+    };
+  }
+  const d = diagnosisOf(run);
+  const best = d.history.find((e) => e.epoch === d.diagnosis?.bestEpoch);
+  const arch = run.session?.hparams.arch ?? run.session?.hparams.model ?? run.session?.groupName ?? null;
+  return {
+    ...common,
+    kind: 'tensorboard',
+    arch: arch === null ? null : String(arch),
+    epochs: d.history.length || null,
+    epochsPlanned: null,
+    bestEpoch: d.diagnosis?.bestEpoch ?? null,
+    bestValAcc: best?.valAcc ?? null,
+    bestValLoss: d.diagnosis?.bestValLoss ?? null,
+    testAcc: null,
+    params: null,
+    imagesPerSecond: null,
+    startedAt: iso(run.session?.startTimeSecs ?? run.firstWallTime),
+  };
+}
+
+/** Primitive leaves of a JSON object as dotted names ("optimizer.momentum"); arrays of primitives joined with 'x'. */
+function flatten(value: unknown, prefix = '', out: Record<string, HParamValue> = {}): Record<string, HParamValue> {
+  if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') out[prefix] = value;
+  else if (Array.isArray(value)) {
+    if (value.every((v) => typeof v === 'number' || typeof v === 'string')) out[prefix] = value.join('x');
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
+  }
+  return out;
+}
+
+/** A run's hyper-parameters (hparams plugin session start, else config.json) and its final metrics. */
+export async function hparamsOfRun(run: RunState): Promise<RunHParams> {
+  const { status } = await run.status();
+  const report = run.cnnlabReport;
+  let source: RunHParams['source'] = null;
+  let hparams: Record<string, HParamValue> = {};
+  if (run.session) {
+    source = 'events';
+    hparams = { ...run.session.hparams };
+  } else if (run.configJson) {
+    source = 'config';
+    try {
+      hparams = hparamsOf(run.configJson as unknown as TrainConfig);
+    } catch {
+      hparams = flatten(run.configJson);
+    }
+  }
+  const metrics: Record<string, number | null> = {};
+  const d = diagnosisOf(run);
+  const last = d.history.at(-1);
+  if (report) {
+    metrics.best_val_accuracy = report.bestValAcc ?? null;
+    metrics.best_val_loss = report.bestValLoss ?? null;
+    metrics.best_epoch = report.bestEpoch ?? null;
+    metrics.test_accuracy = report.test?.accuracy ?? null;
+  } else if (d.diagnosis) {
+    const best = d.history.find((e) => e.epoch === d.diagnosis!.bestEpoch);
+    metrics.best_val_accuracy = best?.valAcc ?? null;
+    metrics.best_val_loss = d.diagnosis.bestValLoss;
+    metrics.best_epoch = d.diagnosis.bestEpoch;
+  }
+  if (last) {
+    metrics.final_train_loss = last.trainLoss;
+    metrics.final_val_loss = last.valLoss;
+    if (last.trainAcc !== undefined) metrics.final_train_accuracy = last.trainAcc;
+    if (last.valAcc !== undefined) metrics.final_val_accuracy = last.valAcc;
+  }
+  // Metrics an hparams experiment declares, by their last value (TensorBoard's HParams plugin does the same).
+  const roleTags = new Set(Object.values(run.roles));
+  for (const tag of run.declaredMetrics) {
+    if (roleTags.has(tag)) continue;
+    const points = run.series.get(tag);
+    if (points?.length) metrics[tag] = points.at(-1)!.value;
+  }
+  for (const [k, v] of Object.entries(metrics)) if (typeof v === 'number' && !Number.isFinite(v)) metrics[k] = null;
+  return { run: run.name, arch: report?.arch ?? (typeof hparams.arch === 'string' ? hparams.arch : null), status, source, hparams, metrics };
+}
