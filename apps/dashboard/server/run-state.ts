@@ -136,7 +136,8 @@ export class RunState {
   }
 
   private ingest(event: DecodedEvent): void {
-    if (Number.isFinite(event.wallTime) && event.wallTime > 0) {
+    // Wall times of summaries only: a writer stamps its file-version record when it opens the file.
+    if (event.summary && Number.isFinite(event.wallTime) && event.wallTime > 0) {
       if (this.firstWallTime === null || event.wallTime < this.firstWallTime) this.firstWallTime = event.wallTime;
       if (this.lastWallTime === null || event.wallTime > this.lastWallTime) this.lastWallTime = event.wallTime;
     }

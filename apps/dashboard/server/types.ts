@@ -188,6 +188,8 @@ export interface ComplexityResponse {
   rows: ComplexityRow[];
   /** Left out unless ?all=1: models with more than `limit` parameters (known from their reference counts). */
   excluded: { name: string; params: number }[];
+  /** Models that could not be built. */
+  failed: { name: string; error: string }[];
   limit: number;
   all: boolean;
   /** Milliseconds spent building models for this answer (0 when cached). */

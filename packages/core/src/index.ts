@@ -10,7 +10,7 @@ export { SeededDropout, getDropoutState, setDropoutState } from './layers/dropou
 export * from './model/blocks.js';
 export { scope, withBuildContext } from './model/build-context.js';
 export {
-  registerArchitecture, listArchitectures, getArchitecture, hasArchitecture, createModel, resolveConfig, closeMatches,
+  registerArchitecture, registerAlias, listArchitectures, getArchitecture, hasArchitecture, createModel, resolveConfig, closeMatches,
 } from './model/registry.js';
 export type {
   ArchitectureSpec, ArchitectureDefaults, ArchitectureFilter, ArchitectureSource, CreateModelOptions, InputShape, ReferenceCounts, TrainingDefaults,

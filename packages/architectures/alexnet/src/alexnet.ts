@@ -1,5 +1,5 @@
 import {
-  avgPool, conv, dense, dropout, flatten, maxPool, normActivation, registerArchitecture, relu, scope,
+  adaptiveAvgPool, avgPool, conv, dense, dropout, flatten, maxPool, normActivation, registerArchitecture, relu, scope,
   type Node, type NormKind, type NormPosition,
 } from '@cnnlab/core';
 
@@ -41,17 +41,6 @@ export function alexnet(x: Node, classes: number, o: AlexNetOptions): Node {
   x = scope('fc1', () => dropout(relu(dense(x, o.hidden)), o.dropout));
   x = scope('fc2', () => dropout(relu(dense(x, o.hidden)), o.dropout));
   return scope('head', () => dense(x, classes));
-}
-
-/**
- * PyTorch's AdaptiveAvgPool2d where it is plain pooling: an identity when the
- * map already has the target size, an average pool when the size divides it.
- */
-function adaptiveAvgPool(x: Node, size: number): Node {
-  const [, h, w, c] = x.shape as number[];
-  if (h === size && w === size) return x;
-  if (h === w && h! % size === 0) return avgPool(x, { size: h! / size });
-  throw new Error(`AdaptiveAvgPool2d((${size}, ${size})) after "${x.sourceLayer.name}" supports a ${size}x${size} map or a multiple of it, got ${c}x${h}x${w}: use an input size that gives one (224 for the torchvision models)`);
 }
 
 /** torchvision's AlexNet: narrower convs, a 6x6 adaptive pool, and dropout before (not after) each hidden dense layer. */

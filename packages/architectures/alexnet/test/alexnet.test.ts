@@ -17,6 +17,7 @@ describe('alexnet family', () => {
     const model = createModel('alexnet-d2l');
     const summary = summarize(model, { depth: 1 });
     expect(summary.totals.trainableParams).toBe(46_764_746);
+    expect(summary.totals.macs).toBe(938_146_176);
     expect(summary.rows.map((r) => [r.name, r.outputShape])).toEqual([
       ['stage1', [96, 26, 26]], ['stage2', [256, 12, 12]], ['stage3', [256, 5, 5]],
       ['flatten1', [6400]], ['fc1', [4096]], ['fc2', [4096]], ['head', [10]],

@@ -1,5 +1,5 @@
 import {
-  avgPool, channels, concat, conv, dense, globalAvgPool, maxPool, norm, registerArchitecture, relu, scope,
+  avgPool, channels, concat, conv, dense, globalAvgPool, maxPool, norm, registerAlias, registerArchitecture, relu, scope,
   type Node, type NormKind,
 } from '@cnnlab/core';
 
@@ -104,3 +104,6 @@ registerArchitecture<DenseNetOptions>({
   reference: { params: 7_978_856, macs: 2.834e9, source: 'torchvision densenet121' },
   build: (x, { classes, options }) => densenet(x, classes, options),
 });
+
+/** The course's name for it (`cnnlab complexity … densenet …`). */
+registerAlias('densenet', 'densenet-d2l');

@@ -1,5 +1,5 @@
 import {
-  apply, concat, conv, dense, dropout, FLOAT32_LOWEST, globalAvgPool, maxPool, norm, pad, Padding2D, registerArchitecture, relu, scope,
+  concat, conv, dense, dropout, globalAvgPool, maxPool, norm, registerArchitecture, relu, scope,
   type Node, type NormKind, type NormPosition,
 } from '@cnnlab/core';
 
@@ -26,10 +26,7 @@ export interface GoogLeNetOptions extends InceptionOptions {
 const d2lInception: InceptionOptions = { norm: 'none', normPosition: 'before', bias: true, bnEpsilon: 1e-5, branch3Kernel: 5 };
 
 function normalize(x: Node, o: InceptionOptions): Node {
-  const y = norm(x, o.norm);
-  // core's batchNorm has PyTorch's default epsilon; the layer reads (and saves) this field.
-  if (o.norm === 'batch' && o.bnEpsilon !== 1e-5) (y.sourceLayer as unknown as { epsilon: number }).epsilon = o.bnEpsilon;
-  return y;
+  return norm(x, o.norm, { epsilon: o.bnEpsilon });
 }
 
 /** A convolution followed by ReLU, with normalisation before or after the ReLU if asked. */
@@ -97,25 +94,8 @@ export function googlenet(x: Node, classes: number, o: GoogLeNetOptions): Node {
 }
 
 /** core keeps its layer namer private: borrow a scoped name from a pad layer that the model never uses. */
-const borrowName = (x: Node): string => pad(x, 1).sourceLayer.name;
-
-/**
- * PyTorch's MaxPool2d(size, stride, ceil_mode=True): a last, partial window is
- * kept, as if the bottom and right edges were padded with -inf.
- */
-export function maxPoolCeil(x: Node, size: number, stride: number): Node {
-  const extra = (n: number) => {
-    let out = Math.ceil((n - size) / stride) + 1;
-    if ((out - 1) * stride >= n) out -= 1; // PyTorch drops a window that would start past the edge
-    return Math.max(0, (out - 1) * stride + size - n);
-  };
-  const [, h, w] = x.shape as number[];
-  const [bottom, right] = [extra(h!), extra(w!)];
-  if (bottom > 0 || right > 0) {
-    x = apply(new Padding2D({ padding: [0, bottom, 0, right], value: FLOAT32_LOWEST, name: borrowName(x) }), x);
-  }
-  return maxPool(x, { size, stride });
-}
+/** PyTorch's MaxPool2d(size, stride, ceil_mode=True), as torchvision's GoogLeNet pools. */
+export const maxPoolCeil = (x: Node, size: number, stride: number): Node => maxPool(x, { size, stride, ceilMode: true });
 
 /** torchvision's GoogLeNet without the auxiliary classifiers: BN convs, ceil-mode pools, a 2x2 pool before stage 5. */
 export function googlenetTorchvision(x: Node, classes: number, o: GoogLeNetOptions): Node {

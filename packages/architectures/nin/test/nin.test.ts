@@ -28,6 +28,7 @@ describe('nin family', () => {
     const summary = summarize(model, { depth: 1 });
     expect(summary.totals.trainableParams).toBe(1_992_166);
     expect(summary.totals.denseParams).toBe(0);
+    expect(summary.totals.macs).toBe(762_297_352);
     expect(summary.rows.map((r) => [r.name, r.outputShape])).toEqual([
       ['stage1', [96, 26, 26]], ['stage2', [256, 12, 12]], ['stage3', [384, 5, 5]], ['head', [10]],
     ]);

@@ -1,4 +1,4 @@
-import { registerArchitecture } from '@cnnlab/core';
+import { registerAlias, registerArchitecture } from '@cnnlab/core';
 import { anynet, type AnyNetOptions } from './anynet.js';
 import { regnetStages, type RegNetParams } from './quantized.js';
 
@@ -41,3 +41,6 @@ for (const [name, params, count, macs] of [
     build: (x, { classes, options }) => anynet(x, { ...options, classes }),
   });
 }
+
+/** The course's name for it (`cnnlab complexity … regnetx32 …`). */
+registerAlias('regnetx32', 'regnetx32-d2l');

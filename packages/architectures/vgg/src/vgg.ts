@@ -1,5 +1,5 @@
 import {
-  avgPool, conv, dense, dropout, flatten, maxPool, normActivation, registerArchitecture, relu, scope,
+  adaptiveAvgPool, avgPool, conv, dense, dropout, flatten, maxPool, normActivation, registerArchitecture, relu, scope,
   type Node, type NormKind, type NormPosition,
 } from '@cnnlab/core';
 
@@ -54,17 +54,6 @@ export function vggClassifier(x: Node, classes: number, o: VggOptions): Node {
 /** VGG as d2l 8.2 builds it: the blocks of `arch`, flattened straight into the classifier. */
 export function vgg(x: Node, arch: VggArch, classes: number, o: VggOptions): Node {
   return vggClassifier(vggFeatures(x, arch, o), classes, o);
-}
-
-/**
- * PyTorch's AdaptiveAvgPool2d where it is plain pooling: an identity when the
- * map already has the target size, an average pool when the size divides it.
- */
-function adaptiveAvgPool(x: Node, size: number): Node {
-  const [, h, w, c] = x.shape as number[];
-  if (h === size && w === size) return x;
-  if (h === w && h! % size === 0) return avgPool(x, { size: h! / size });
-  throw new Error(`AdaptiveAvgPool2d((${size}, ${size})) after "${x.sourceLayer.name}" supports a ${size}x${size} map or a multiple of it, got ${c}x${h}x${w}: use an input size that gives one (224 for the torchvision models)`);
 }
 
 /** torchvision's VGG: the same layers with an AdaptiveAvgPool2d((7, 7)) before the classifier (an identity at 224x224). */

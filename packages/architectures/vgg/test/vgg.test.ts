@@ -31,6 +31,7 @@ describe('vgg family', () => {
     const model = createModel('vgg11-d2l');
     const summary = summarize(model, { depth: 1 });
     expect(summary.totals.trainableParams).toBe(43_093_322);
+    expect(summary.totals.macs).toBe(512_155_648);
     expect(summary.rows.map((r) => [r.name, r.outputShape])).toEqual([
       ['stage1', [16, 112, 112]], ['stage2', [32, 56, 56]], ['stage3', [64, 28, 28]], ['stage4', [128, 14, 14]], ['stage5', [128, 7, 7]],
       ['flatten1', [6272]], ['fc1', [4096]], ['fc2', [4096]], ['head', [10]],

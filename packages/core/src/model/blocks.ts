@@ -89,17 +89,17 @@ export function activation(x: Node, kind: Activation): Node {
 
 export const relu = (x: Node): Node => activation(x, 'relu');
 
-/** Batch norm with PyTorch's defaults (momentum 0.1 ⇔ tfjs 0.9, eps 1e-5). */
-export function batchNorm(x: Node): Node {
-  return apply(tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5, name: nextLayerName('bn') }), x);
+/** Batch norm with PyTorch's defaults (momentum 0.1 ⇔ tfjs 0.9, eps 1e-5); torchvision's GoogLeNet uses eps 1e-3. */
+export function batchNorm(x: Node, o: { epsilon?: number } = {}): Node {
+  return apply(tf.layers.batchNormalization({ momentum: 0.9, epsilon: o.epsilon ?? 1e-5, name: nextLayerName('bn') }), x);
 }
 
 export function layerNorm(x: Node): Node {
   return apply(tf.layers.layerNormalization({ axis: -1, epsilon: 1e-5, name: nextLayerName('ln') }), x);
 }
 
-export function norm(x: Node, kind: NormKind): Node {
-  if (kind === 'batch') return batchNorm(x);
+export function norm(x: Node, kind: NormKind, o: { epsilon?: number } = {}): Node {
+  if (kind === 'batch') return batchNorm(x, o);
   if (kind === 'layer') return layerNorm(x);
   return x;
 }
@@ -115,13 +115,27 @@ export interface PoolOptions {
   stride?: number;
   /** PyTorch-style padding on every side; max pooling pads with -inf, average pooling with zeros (count_include_pad). */
   padding?: number;
+  /** PyTorch's ceil_mode: keep a last, partial window (as if the bottom/right edges were padded with -inf). */
+  ceilMode?: boolean;
+}
+
+/** Extra bottom/right padding that PyTorch's ceil_mode implies for one spatial size. */
+function ceilModeExtra(n: number, size: number, stride: number, padding: number): number {
+  let out = Math.ceil((n + 2 * padding - size) / stride) + 1;
+  if ((out - 1) * stride >= n + padding) out -= 1; // PyTorch drops a window that would start in the right padding
+  return Math.max(0, (out - 1) * stride + size - (n + 2 * padding));
 }
 
 export function maxPool(x: Node, o: PoolOptions): Node {
   const stride = o.stride ?? o.size;
   const p = o.padding ?? 0;
-  const samePad = stride === 1 && p === (o.size - 1) / 2 && p > 0;
-  const input = samePad ? x : pad(x, p, FLOAT32_LOWEST);
+  const [, h, w] = x.shape as number[];
+  const [bottom, right] = o.ceilMode ? [ceilModeExtra(h!, o.size, stride, p), ceilModeExtra(w!, o.size, stride, p)] : [0, 0];
+  const samePad = stride === 1 && p === (o.size - 1) / 2 && p > 0 && !bottom && !right;
+  let input = x;
+  if (!samePad && (p || bottom || right)) {
+    input = apply(new Padding2D({ padding: [p, p + bottom, p, p + right], value: FLOAT32_LOWEST, name: nextLayerName('pad') }), x);
+  }
   return apply(tf.layers.maxPooling2d({ poolSize: o.size, strides: stride, padding: samePad ? 'same' : 'valid', name: nextLayerName('maxpool') }), input);
 }
 
@@ -134,6 +148,18 @@ export function avgPool(x: Node, o: PoolOptions): Node {
 /** Global average pooling to one value per channel (NiN, GoogLeNet, ResNet, DenseNet heads). */
 export function globalAvgPool(x: Node): Node {
   return apply(tf.layers.globalAveragePooling2d({ name: nextLayerName('gap') }), x);
+}
+
+/**
+ * PyTorch's AdaptiveAvgPool2d((size, size)) where it is plain pooling: an
+ * identity when the map already has that size, an average pool when the size
+ * divides it; other sizes fail at build time naming the layer before it.
+ */
+export function adaptiveAvgPool(x: Node, size: number): Node {
+  const [, h, w, c] = x.shape as number[];
+  if (h === size && w === size) return x;
+  if (h === w && h! % size === 0) return avgPool(x, { size: h! / size });
+  throw new Error(`AdaptiveAvgPool2d((${size}, ${size})) after "${x.sourceLayer.name}" supports a ${size}x${size} map or a multiple of it, got ${c}x${h}x${w}: use an input size that gives one (224 for the torchvision models)`);
 }
 
 export function flatten(x: Node): Node {

@@ -53,6 +53,7 @@ export interface CreateModelOptions<O extends object = Record<string, unknown>> 
 type AnySpec = ArchitectureSpec<any>;
 
 const registry = new Map<string, AnySpec>();
+const aliases = new Map<string, string>();
 
 function assertValidName(name: string): void {
   if (!/^[a-z][a-z0-9_.-]*$/.test(name)) throw new Error(`Invalid architecture name "${name}": use lower-case letters, digits, '-', '_' and '.'`);
@@ -66,6 +67,13 @@ export function registerArchitecture<O extends object>(spec: ArchitectureSpec<O>
     throw new Error(`Architecture "${spec.name}" is already registered by family "${existing.family}"`);
   }
   registry.set(spec.name, spec as AnySpec);
+}
+
+/** Another name for a registered model, e.g. the course's "densenet" for "densenet-d2l". */
+export function registerAlias(alias: string, target: string): void {
+  assertValidName(alias);
+  if (registry.has(alias)) throw new Error(`Cannot alias "${alias}": it is a registered architecture`);
+  aliases.set(alias, target);
 }
 
 export interface ArchitectureFilter {
@@ -101,7 +109,7 @@ function editDistance(a: string, b: string): number {
 /** Registered names closest to `name` (typos, prefixes), best first. */
 export function closeMatches(name: string, limit = 5): string[] {
   const wanted = name.toLowerCase();
-  return [...registry.keys()]
+  return [...registry.keys(), ...aliases.keys()]
     .map((n) => ({ n, d: n.startsWith(wanted) || wanted.startsWith(n) ? 0 : editDistance(wanted, n) }))
     .filter(({ d }) => d <= Math.max(2, Math.floor(wanted.length / 3)))
     .sort((a, b) => a.d - b.d || a.n.localeCompare(b.n))
@@ -110,7 +118,8 @@ export function closeMatches(name: string, limit = 5): string[] {
 }
 
 export function getArchitecture(name: string): AnySpec {
-  const spec = registry.get(name.toLowerCase());
+  const key = name.toLowerCase();
+  const spec = registry.get(aliases.get(key) ?? key);
   if (spec) return spec;
   const close = closeMatches(name);
   const hint = close.length ? ` Did you mean: ${close.join(', ')}?` : '';
@@ -119,7 +128,8 @@ export function getArchitecture(name: string): AnySpec {
 }
 
 export function hasArchitecture(name: string): boolean {
-  return registry.has(name.toLowerCase());
+  const key = name.toLowerCase();
+  return registry.has(aliases.get(key) ?? key);
 }
 
 function validateInput(shape: readonly number[], name: string): InputShape {

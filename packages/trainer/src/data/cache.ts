@@ -170,8 +170,13 @@ export function loadOrBuildCache(
   }
   const data = build();
   const encoded = encodeCache(data, options.sourceKey);
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileAtomic(file, encoded);
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileAtomic(file, encoded);
+  } catch (error) {
+    // A read-only install still works, only slower: say so and go on without the cache.
+    log(`${options.label}: could not write the cache ${file} (${error instanceof Error ? error.message : String(error)}); set CNNLAB_CACHE_DIR to a writable folder`);
+  }
   const result: CacheOutcome = { data, file, built: true };
   if (rejected !== undefined) result.rejected = rejected;
   return result;

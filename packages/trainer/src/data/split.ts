@@ -71,8 +71,10 @@ export function parseSplitFractions(text: string): SplitFractions {
  * share rounded down or up, so within ±1), counts sum exactly to the class
  * size, and the leftover units are given out so that the overall sizes also
  * stay within about 1 of the exact shares. Seeded: the same labels, fractions
- * and seed give the same split on any machine. With the same seed, splits with
- * the same train fraction share the same training set.
+ * and seed give the same split on any machine. Each class's part is a prefix
+ * or slice of one seeded permutation, so with the same seed, splits with the
+ * same train fraction (70/20/10 vs 70/10/20) have the same training set
+ * whenever their per-class train counts agree (they differ by at most one per class).
  */
 export function makeSplit(labels: Uint8Array, fractions: SplitFractions = DEFAULT_SPLIT, seed = 0): Split {
   const f = checkFractions(fractions);

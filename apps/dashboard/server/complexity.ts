@@ -1,0 +1,153 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { compareArchitectures } from '@cnnlab/analysis';
+import { closeMatches, createModel, hasArchitecture, listArchitectures, summarize } from '@cnnlab/core';
+import { HttpError } from './paths.js';
+import type { ArchitectureInfo, ArchitecturesResponse, ComplexityResponse, ComplexityRow, SummaryResponse } from './types.js';
+
+/** The families cnnlab ships; other installed @cnnlab/arch-* packages are found too (as `cnnlab list` does). */
+const KNOWN = ['lenet', 'alexnet', 'vgg', 'nin', 'googlenet', 'resnet', 'densenet', 'regnet'].map((f) => `@cnnlab/arch-${f}`);
+
+/** Models above this many parameters (by their reference counts) are left out of the comparison unless asked for. */
+export const LARGE_MODEL_PARAMS = 100_000_000;
+
+function installedArchPackages(): string[] {
+  const found = new Set(KNOWN);
+  const require = createRequire(import.meta.url);
+  for (const base of require.resolve.paths('@cnnlab/core') ?? []) {
+    const scope = join(base, '@cnnlab');
+    if (!existsSync(scope)) continue;
+    for (const name of readdirSync(scope)) if (name.startsWith('arch-')) found.add(`@cnnlab/${name}`);
+  }
+  return [...found].sort();
+}
+
+let families: Promise<{ loaded: string[]; missing: string[] }> | null = null;
+
+/** Imports every architecture family once (each registers its models on import); a missing or broken one is reported, not fatal. */
+export function loadFamilies(): Promise<{ loaded: string[]; missing: string[] }> {
+  families ??= (async () => {
+    const loaded: string[] = [];
+    const missing: string[] = [];
+    for (const name of installedArchPackages()) {
+      try {
+        await import(name);
+        loaded.push(name);
+      } catch (error) {
+        missing.push(name);
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code !== 'ERR_MODULE_NOT_FOUND') process.emitWarning(`cnnlab dashboard: could not load ${name}: ${(error as Error).message}`);
+      }
+    }
+    return { loaded, missing };
+  })();
+  return families;
+}
+
+function infoOf(spec: ReturnType<typeof listArchitectures>[number]): ArchitectureInfo {
+  return {
+    name: spec.name,
+    family: spec.family,
+    description: spec.description,
+    source: spec.source,
+    input: [...spec.defaults.input],
+    classes: spec.defaults.classes,
+    referenceParams: spec.reference?.params ?? null,
+  };
+}
+
+export async function architectures(): Promise<ArchitecturesResponse> {
+  const { missing } = await loadFamilies();
+  return { architectures: listArchitectures().map(infoOf), missing };
+}
+
+async function requireArchitecture(name: string): Promise<void> {
+  await loadFamilies();
+  if (!hasArchitecture(name)) {
+    const close = closeMatches(name);
+    throw new HttpError(404, `Unknown architecture "${name}".${close.length ? ` Did you mean: ${close.join(', ')}?` : ''}`);
+  }
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * compareArchitectures and summaries, computed on first request and kept: building a model takes from
+ * milliseconds to seconds (the ImageNet VGGs), so models are built one at a time with the event loop
+ * served in between, and each result is kept for the server's lifetime.
+ */
+export class ComplexityCache {
+  private readonly rows = new Map<string, Promise<ComplexityRow>>();
+  private readonly summaries = new Map<string, Promise<SummaryResponse>>();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private serial<T>(job: () => T): Promise<T> {
+    const result = this.queue.then(async () => {
+      await yieldToEventLoop();
+      return job();
+    });
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private row(name: string): Promise<ComplexityRow> {
+    let row = this.rows.get(name);
+    if (!row) {
+      row = this.serial(() => compareArchitectures([name])[0] as ComplexityRow);
+      row.catch(() => this.rows.delete(name));
+      this.rows.set(name, row);
+    }
+    return row;
+  }
+
+  /** Rows for `names`, or for every registered model (those above LARGE_MODEL_PARAMS only with `all`). */
+  async compare(o: { all?: boolean; names?: string[] } = {}): Promise<ComplexityResponse> {
+    await loadFamilies();
+    const all = o.all ?? false;
+    const excluded: ComplexityResponse['excluded'] = [];
+    let chosen: string[];
+    if (o.names?.length) {
+      for (const name of o.names) await requireArchitecture(name);
+      chosen = o.names.map((n) => n.toLowerCase());
+    } else {
+      chosen = [];
+      for (const spec of listArchitectures()) {
+        const params = spec.reference?.params;
+        if (!all && params !== undefined && params > LARGE_MODEL_PARAMS) excluded.push({ name: spec.name, params });
+        else chosen.push(spec.name);
+      }
+    }
+    const started = Date.now();
+    const cached = chosen.every((n) => this.rows.has(n));
+    const settled = await Promise.allSettled(chosen.map((n) => this.row(n)));
+    const rows: ComplexityRow[] = [];
+    const failed: ComplexityResponse['failed'] = [];
+    settled.forEach((r, i) => {
+      if (r.status === 'fulfilled') rows.push(r.value);
+      else failed.push({ name: chosen[i]!, error: (r.reason as Error)?.message ?? String(r.reason) });
+    });
+    return { rows, excluded, failed, limit: LARGE_MODEL_PARAMS, all, computedMs: cached ? 0 : Date.now() - started };
+  }
+
+  /** summarize(createModel(name), {depth}): per-layer rows (depth null = every layer) or per-block rows. */
+  async summary(name: string, depth: number | null): Promise<SummaryResponse> {
+    await requireArchitecture(name);
+    const key = `${name.toLowerCase()}@${depth ?? 'all'}`;
+    let summary = this.summaries.get(key);
+    if (!summary) {
+      summary = this.serial(() => {
+        const model = createModel(name);
+        try {
+          const s = summarize(model, depth === null ? {} : { depth });
+          return { name: s.name, input: s.input, depth, rows: s.rows, totals: s.totals };
+        } finally {
+          model.dispose();
+        }
+      });
+      summary.catch(() => this.summaries.delete(key));
+      this.summaries.set(key, summary);
+    }
+    return summary;
+  }
+}

@@ -1,0 +1,41 @@
+import type {
+  ArchitecturesResponse, ComplexityResponse, DiagnosisResponse, HParamsResponse, RunsResponse, ScalarsResponse, SummaryResponse,
+} from '../../server/types.js';
+
+/** A run name as one URL path segment ('/' and '.' escaped too, so "." and "a/b" survive URL normalisation). */
+export function runSegment(run: string): string {
+  return encodeURIComponent(run).replace(/\./g, '%2E');
+}
+
+export class ApiError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+async function get<T>(path: string, signal?: AbortSignal): Promise<T> {
+  const res = await fetch(path, { signal, headers: { accept: 'application/json' } });
+  if (!res.ok) {
+    let message = `${res.status} ${res.statusText}`;
+    try {
+      message = ((await res.json()) as { error?: string }).error ?? message;
+    } catch {
+      // not JSON
+    }
+    throw new ApiError(res.status, message);
+  }
+  return (await res.json()) as T;
+}
+
+export const api = {
+  runs: (signal?: AbortSignal) => get<RunsResponse>('/api/runs', signal),
+  scalars: (run: string, since?: string, signal?: AbortSignal) =>
+    get<ScalarsResponse>(`/api/runs/${runSegment(run)}/scalars${since ? `?since=${encodeURIComponent(since)}` : ''}`, signal),
+  diagnosis: (run: string, signal?: AbortSignal) => get<DiagnosisResponse>(`/api/runs/${runSegment(run)}/diagnosis`, signal),
+  hparams: (signal?: AbortSignal) => get<HParamsResponse>('/api/hparams', signal),
+  architectures: (signal?: AbortSignal) => get<ArchitecturesResponse>('/api/architectures', signal),
+  summary: (name: string, depth: number | null, signal?: AbortSignal) =>
+    get<SummaryResponse>(`/api/architectures/${encodeURIComponent(name)}/summary${depth === null ? '' : `?depth=${depth}`}`, signal),
+  complexity: (all: boolean, signal?: AbortSignal) => get<ComplexityResponse>(`/api/complexity${all ? '?all=1' : ''}`, signal),
+  exportUrl: (run: string, format: 'csv' | 'json') => `/api/runs/${runSegment(run)}/export.${format}`,
+};
