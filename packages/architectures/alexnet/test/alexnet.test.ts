@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createModel, initEngine, listArchitectures, loadModel, saveModel, summarize, tf } from '@cnnlab/core';
+import { createModel, initEngine, listArchitectures, summarize, tf } from '@cnnlab/core';
 import '../src/index.js';
 import { overfitSmallBatch } from '../../../../test-support/overfit.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { saveLoadOutputs } from '../../../../test-support/round-trip.js';
 
 const small = { input: [1, 68, 68] as [number, number, number], options: { widthDivisor: 4, hidden: 256 } };
 
@@ -66,19 +64,7 @@ describe('alexnet family', () => {
   });
 
   it('saves and loads with identical outputs', async () => {
-    await initEngine({ backend: 'wasm' });
-    const dir = mkdtempSync(join(tmpdir(), 'cnnlab-alexnet-'));
-    try {
-      const model = createModel('alexnet-d2l', { ...small, seed: 3 });
-      const x = tf.randomNormal([2, 68, 68, 1], 0, 1, 'float32', 1);
-      const before = (model.predict(x) as tf.Tensor).dataSync();
-      await saveModel(model, dir);
-      const loaded = await loadModel(dir);
-      expect(Array.from((loaded.predict(x) as tf.Tensor).dataSync())).toEqual(Array.from(before));
-      model.dispose();
-      loaded.dispose();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const { before, after } = await saveLoadOutputs('alexnet-d2l', { ...small });
+    expect(after).toEqual(before);
   });
 });

@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createModel, initEngine, listArchitectures, loadModel, saveModel, summarize, tf } from '@cnnlab/core';
+import { createModel, listArchitectures, summarize } from '@cnnlab/core';
 import '../src/index.js';
 import { overfitSmallBatch } from '../../../../test-support/overfit.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { saveLoadOutputs } from '../../../../test-support/round-trip.js';
 
 describe('lenet family', () => {
   it('registers LeNet and BN-LeNet', () => {
@@ -42,17 +40,7 @@ describe('lenet family', () => {
   });
 
   it('saves and loads with identical outputs', async () => {
-    await initEngine({ backend: 'wasm' });
-    const dir = mkdtempSync(join(tmpdir(), 'cnnlab-lenet-'));
-    try {
-      const model = createModel('bn-lenet', { seed: 3 });
-      const x = tf.randomNormal([4, 28, 28, 1], 0, 1, 'float32', 1);
-      const before = (model.predict(x) as tf.Tensor).dataSync();
-      await saveModel(model, dir);
-      const loaded = await loadModel(dir);
-      expect(Array.from((loaded.predict(x) as tf.Tensor).dataSync())).toEqual(Array.from(before));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const { before, after } = await saveLoadOutputs('bn-lenet');
+    expect(after).toEqual(before);
   });
 });

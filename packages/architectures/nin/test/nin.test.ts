@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createModel, imageInput, initEngine, listArchitectures, loadModel, saveModel, summarize, tf } from '@cnnlab/core';
+import { createModel, imageInput, initEngine, listArchitectures, summarize, tf } from '@cnnlab/core';
 import { ninBlock } from '../src/index.js';
 import { overfitSmallBatch } from '../../../../test-support/overfit.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { saveLoadOutputs } from '../../../../test-support/round-trip.js';
 
 const small = { input: [1, 67, 67] as [number, number, number], options: { widthDivisor: 4, dropout: 0 } };
 
@@ -55,19 +53,7 @@ describe('nin family', () => {
   });
 
   it('saves and loads with identical outputs', async () => {
-    await initEngine({ backend: 'wasm' });
-    const dir = mkdtempSync(join(tmpdir(), 'cnnlab-nin-'));
-    try {
-      const model = createModel('nin', { ...small, seed: 3 });
-      const x = tf.randomNormal([2, 67, 67, 1], 0, 1, 'float32', 1);
-      const before = (model.predict(x) as tf.Tensor).dataSync();
-      await saveModel(model, dir);
-      const loaded = await loadModel(dir);
-      expect(Array.from((loaded.predict(x) as tf.Tensor).dataSync())).toEqual(Array.from(before));
-      model.dispose();
-      loaded.dispose();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const { before, after } = await saveLoadOutputs('nin', { ...small });
+    expect(after).toEqual(before);
   });
 });

@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createModel, initEngine, listArchitectures, loadModel, saveModel, summarize, tf } from '@cnnlab/core';
+import { createModel, initEngine, listArchitectures, summarize, tf } from '@cnnlab/core';
 import {
   ANYNET_RANGES, ANYNET_SPACES, isValidAnyNet, mulberry32, regnetBlockWidths, regnetStages, sampleAnyNet, validateAnyNet,
   type AnyNetConfig, type AnyNetSpaceName,
 } from '../src/index.js';
 import { overfitSmallBatch } from '../../../../test-support/overfit.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { saveLoadOutputs } from '../../../../test-support/round-trip.js';
 
 const x400mf = { depth: 22, w0: 24, wa: 24.48, wm: 2.54, groupWidth: 16 };
 
@@ -159,20 +157,8 @@ describe('regnet family', () => {
   });
 
   it('saves and loads a RegNet (grouped convs) with identical outputs', async () => {
-    await initEngine({ backend: 'wasm' });
-    const dir = mkdtempSync(join(tmpdir(), 'cnnlab-regnet-'));
-    try {
-      const model = createModel('regnetx32-d2l', { input: [1, 32, 32], seed: 3 });
-      const x = tf.randomNormal([2, 32, 32, 1], 0, 1, 'float32', 1);
-      const before = (model.predict(x) as tf.Tensor).dataSync();
-      await saveModel(model, dir);
-      const loaded = await loadModel(dir);
-      expect(Array.from((loaded.predict(x) as tf.Tensor).dataSync())).toEqual(Array.from(before));
-      model.dispose();
-      loaded.dispose();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const { before, after } = await saveLoadOutputs('regnetx32-d2l', { input: [1, 32, 32] });
+    expect(after).toEqual(before);
   });
 });
 

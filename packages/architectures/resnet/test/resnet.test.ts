@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
-  createModel, imageInput, initEngine, listArchitectures, loadModel, saveModel, summarize, tf, withBuildContext, type Node,
+  createModel, imageInput, initEngine, listArchitectures, summarize, tf, withBuildContext, type Node,
 } from '@cnnlab/core';
 import { residual, resnextBlock, torchvisionStages } from '../src/index.js';
 import { overfitSmallBatch } from '../../../../test-support/overfit.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { saveLoadOutputs } from '../../../../test-support/round-trip.js';
 
 /** A one-block model, to test a block on its own. */
 function blockModel(input: [number, number, number], block: (x: Node) => Node): tf.LayersModel {
@@ -135,19 +133,7 @@ describe('resnet family', () => {
   });
 
   it('saves and loads a ResNeXt (grouped convs) with identical outputs', async () => {
-    await initEngine({ backend: 'wasm' });
-    const dir = mkdtempSync(join(tmpdir(), 'cnnlab-resnet-'));
-    try {
-      const model = createModel('resnext-d2l', { input: [1, 32, 32], seed: 3 });
-      const x = tf.randomNormal([2, 32, 32, 1], 0, 1, 'float32', 1);
-      const before = (model.predict(x) as tf.Tensor).dataSync();
-      await saveModel(model, dir);
-      const loaded = await loadModel(dir);
-      expect(Array.from((loaded.predict(x) as tf.Tensor).dataSync())).toEqual(Array.from(before));
-      model.dispose();
-      loaded.dispose();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const { before, after } = await saveLoadOutputs('resnext-d2l', { input: [1, 32, 32] });
+    expect(after).toEqual(before);
   });
 });

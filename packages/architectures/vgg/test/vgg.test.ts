@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
-  createModel, getArchitecture, imageInput, initEngine, listArchitectures, loadModel, saveModel, summarize, tf,
+  createModel, getArchitecture, imageInput, initEngine, listArchitectures, summarize, tf,
 } from '@cnnlab/core';
 import { vggBlock } from '../src/index.js';
 import { overfitSmallBatch } from '../../../../test-support/overfit.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { saveLoadOutputs } from '../../../../test-support/round-trip.js';
 
 const small = { input: [1, 32, 32] as [number, number, number], options: { widthDivisor: 8, hidden: 256, dropout: 0 } };
 
@@ -74,19 +72,7 @@ describe('vgg family', () => {
   });
 
   it('saves and loads VGG-11 with batch norm with identical outputs', async () => {
-    await initEngine({ backend: 'wasm' });
-    const dir = mkdtempSync(join(tmpdir(), 'cnnlab-vgg-'));
-    try {
-      const model = createModel('vgg11_bn', { classes: 10, options: { widthDivisor: 8, hidden: 64 }, seed: 3 });
-      const x = tf.randomNormal([2, 224, 224, 3], 0, 1, 'float32', 1);
-      const before = (model.predict(x) as tf.Tensor).dataSync();
-      await saveModel(model, dir);
-      const loaded = await loadModel(dir);
-      expect(Array.from((loaded.predict(x) as tf.Tensor).dataSync())).toEqual(Array.from(before));
-      model.dispose();
-      loaded.dispose();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const { before, after } = await saveLoadOutputs('vgg11_bn', { classes: 10, options: { widthDivisor: 8, hidden: 64 } });
+    expect(after).toEqual(before);
   });
 });
