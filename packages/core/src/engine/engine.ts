@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { registerFastGradients } from './gradients.js';
 import { registerWasmTrainingKernels } from './wasm/register.js';
 
 /** What a user may ask for; `auto` takes the fastest one that loads. */
@@ -125,6 +126,7 @@ export async function initEngine(options: { backend?: BackendChoice } = {}): Pro
   }
   if (current && (requested === 'auto' || requested === current.requested || requested === choiceOf(current))) return current;
   silenceCpuBanner();
+  registerFastGradients();
   const order = requested === 'auto' ? candidates : candidates.filter((c) => c.choice === requested);
   const skipped: string[] = [];
   for (const candidate of order) {

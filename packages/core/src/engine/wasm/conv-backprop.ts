@@ -82,6 +82,15 @@ export function conv2DBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backe
   const mh = Math.ceil((h + padInfo.top) / sh);
   const mw = Math.ceil((w + padInfo.left) / sw);
   const backend = args.backend as WasmBackend;
+  if (sh === 1 && sw === 1) {
+    // One phase: a convolution of dy with the flipped filter, padded so that it yields dx directly.
+    return withContext(backend, (ctx) => {
+      const flipped = flippedFilter(ctx, filter, 0, 0, 1, 1);
+      return ctx.keep(convPadded(ctx, dy, flipped, {
+        top: fh - 1 - padInfo.top, bottom: h - ho! + padInfo.top, left: fw - 1 - padInfo.left, right: w - wo! + padInfo.left,
+      }));
+    });
+  }
   const dx = backend.makeOutput([n, h, w, c], 'float32');
   // Every allocation may grow the wasm memory and detach earlier views of the heap,
   // so views are taken right before each use.
@@ -91,19 +100,7 @@ export function conv2DBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backe
       for (let rw = 0; rw < sw; rw++) {
         const th = Math.ceil((fh - rh) / sh), tw = Math.ceil((fw - rw) / sw);
         if (th <= 0 || tw <= 0) { skippedPhase = true; continue; }
-        const sub = ctx.temp([th, tw, co!, c]);
-        const subHeap = ctx.heap(sub);
-        const wHeap = ctx.heap(filter);
-        for (let t = 0; t < th; t++) {
-          for (let u = 0; u < tw; u++) {
-            const kh = rh + (th - 1 - t) * sh, kw = rw + (tw - 1 - u) * sw;
-            const src = (kh * fw + kw) * c * co!;
-            const dst = (t * tw + u) * co! * c;
-            for (let ci = 0; ci < c; ci++) {
-              for (let o = 0; o < co!; o++) subHeap[dst + o * c + ci] = wHeap[src + ci * co! + o]!;
-            }
-          }
-        }
+        const sub = flippedFilter(ctx, filter, rh, rw, sh, sw);
         const phase = convPadded(ctx, dy, sub, { top: th - 1, bottom: mh - ho!, left: tw - 1, right: mw - wo! });
         scatterPhase(ctx.heap(phase), ctx.heap(dx), { n, h, w, c, mh, mw, sh, sw, offH: rh - padInfo.top, offW: rw - padInfo.left });
       }
@@ -111,6 +108,29 @@ export function conv2DBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backe
     if (skippedPhase) fillSkippedPhases(ctx.heap(dx), { n, h, w, c, sh, sw, padTop: padInfo.top, padLeft: padInfo.left, fh, fw });
   });
   return dx;
+}
+
+/**
+ * The taps r, r+s, r+2s, … of a [fh, fw, cin, cout] filter, flipped in space
+ * and with in/out channels swapped: the filter of one phase of dx.
+ */
+function flippedFilter(ctx: KernelContext, filter: tf.TensorInfo, rh: number, rw: number, sh: number, sw: number): tf.TensorInfo {
+  const [fh, fw, c, co] = filter.shape as [number, number, number, number];
+  const th = Math.ceil((fh - rh) / sh), tw = Math.ceil((fw - rw) / sw);
+  const sub = ctx.temp([th, tw, co, c]);
+  const subHeap = ctx.heap(sub);
+  const wHeap = ctx.heap(filter);
+  for (let t = 0; t < th; t++) {
+    for (let u = 0; u < tw; u++) {
+      const kh = rh + (th - 1 - t) * sh, kw = rw + (tw - 1 - u) * sw;
+      const src = (kh * fw + kw) * c * co;
+      const dst = (t * tw + u) * co * c;
+      for (let ci = 0; ci < c; ci++) {
+        for (let o = 0; o < co; o++) subHeap[dst + o * c + ci] = wHeap[src + ci * co + o]!;
+      }
+    }
+  }
+  return sub;
 }
 
 interface PhaseGeometry { n: number; h: number; w: number; c: number; mh: number; mw: number; sh: number; sw: number; offH: number; offW: number }
