@@ -9,7 +9,7 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   root: import.meta.dirname,
-  plugins: [svelte({ compilerOptions: { runes: true } }), svelteTesting()],
+  plugins: [svelte(), svelteTesting()],
   resolve: { conditions: ['browser'] },
   ssr: { resolve: { conditions: ['@cnnlab/source'] } },
   test: {

@@ -275,6 +275,21 @@ describe('architectures and complexity', () => {
   });
 });
 
+describe('a logdir that is itself a run', () => {
+  it('names it "." and serves it (encoded as %2E)', async () => {
+    const dir = tempDir('dashboard-flat-');
+    writeForeignRun(dir, '.', 2).writer.close();
+    const flat = createDashboardApp({ logdir: dir });
+    const runs = (await request(flat).get('/api/runs').expect(200)).body as RunsResponse;
+    expect(runs.runs.map((r) => r.name)).toEqual(['.']);
+    const scalars = (await request(flat).get(`/api/runs/${enc('.')}/scalars`).expect(200)).body as ScalarsResponse;
+    expect(scalars.run).toBe('.');
+    expect(scalars.series['Loss/val']).toHaveLength(2);
+    const csv = await request(flat).get(`/api/runs/%2E/export.csv`).expect(200);
+    expect(csv.headers['content-disposition']).toMatch(/logdir-scalars.csv/);
+  });
+});
+
 describe('client', () => {
   it('serves a page saying how to build the client when it is not built', async () => {
     const res = await request(app).get('/').expect(503).expect('content-type', /html/);

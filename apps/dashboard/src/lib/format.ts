@@ -23,6 +23,8 @@ export const formatCount = (n: number, digits = 2) => scaled(n, 1000, ['', ' K',
 export const formatMacs = (n: number, digits = 2) => scaled(n, 1000, [' MACs', ' KMACs', ' MMACs', ' GMACs', ' TMACs'], digits);
 /** 171999232 → "164.03 MiB". */
 export const formatBytes = (n: number, digits = 2) => scaled(n, 1024, [' B', ' KiB', ' MiB', ' GiB', ' TiB'], digits);
+/** Decimal units: 171999232 → "172.00 MB". */
+export const formatBytesSI = (n: number, digits = 2) => scaled(n, 1000, [' B', ' kB', ' MB', ' GB', ' TB'], digits);
 /** 0.1834 → "18.3%". */
 export const formatPercent = (f: number, digits = 1) => (Number.isFinite(f) ? `${(f * 100).toFixed(digits)}%` : '–');
 /** 120422400 → "120,422,400". */

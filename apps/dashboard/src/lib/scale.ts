@@ -37,14 +37,19 @@ export function logTicks(lo: number, hi: number): number[] {
       if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) ticks.push(v);
     }
   }
-  return ticks.length ? ticks : [lo, hi];
+  // Less than a decade with no round value inside: round values on a linear grid still read well.
+  return ticks.length >= 2 ? ticks : linearTicks(lo, hi, 4);
 }
 
 /** Extends [lo, hi] to round tick values (linear), or a little (log); a zero-width domain is widened. */
 export function niceDomain(lo: number, hi: number, log = false): [number, number] {
   if (log) {
     if (!(lo > 0)) lo = hi > 0 ? hi / 10 : 1;
-    if (!(hi > lo)) hi = lo * 10;
+    if (!(hi > lo)) {
+      // A constant series: half a decade either side.
+      hi = lo * Math.sqrt(10);
+      lo = lo / Math.sqrt(10);
+    }
     return [Math.pow(10, Math.floor(Math.log10(lo) * 10) / 10), Math.pow(10, Math.ceil(Math.log10(hi) * 10) / 10)];
   }
   if (!(hi > lo)) {

@@ -1,0 +1,221 @@
+/**
+ * End to end in a real browser: a run trained by the real trainer and a TensorBoard run of another tool,
+ * the client built by Vite, the server on an ephemeral port, Debian's chromium driven by playwright-core.
+ * Screenshots go to apps/dashboard/screenshots/ (git-ignored).
+ *
+ * Needs /usr/bin/chromium (or CHROMIUM_PATH): `apt-get install -y chromium`. Without it the suite fails
+ * in CI (CI=true) and is skipped with a message elsewhere.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { diagnoseFit } from '@cnnlab/analysis';
+import { SummaryWriter } from '@cnnlab/tfevents';
+import { evaluateRun, train, type RunReport } from '@cnnlab/trainer';
+import '@cnnlab/arch-lenet';
+import { startDashboard, type Dashboard } from '../server/index.js';
+
+const ROOT = dirname(import.meta.dirname);
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOTS = join(ROOT, 'screenshots');
+const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run', '--disable-quic',
+];
+const available = existsSync(CHROMIUM);
+
+/** A full-page screenshot from the top (the sticky header would otherwise sit where the page was scrolled to). */
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(SCREENSHOTS, name), fullPage: true });
+}
+const MISSING = `Chromium not found at ${CHROMIUM}: the dashboard's browser tests need it (apt-get install -y chromium, or set CHROMIUM_PATH).`;
+
+if (!available && !process.env.CI) console.warn(`Skipping the dashboard's browser tests. ${MISSING}`);
+
+/** Builds the client with Vite into `outDir` (a child process, so it runs while the model trains). */
+function buildClient(outDir: string): Promise<void> {
+  const vite = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [vite, 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`vite build failed (exit ${code}):\n${output}`))));
+  });
+}
+
+/** A PyTorch-style run (Loss/train, Loss/val, … as simple_value scalars) that overfits after epoch 5. */
+function writeForeignRun(logdir: string): void {
+  const writer = new SummaryWriter(join(logdir, 'pytorch', 'resnet-baseline'), { flushIntervalMs: 0 });
+  const t0 = Date.now() / 1000 - 3600;
+  for (let epoch = 1; epoch <= 12; epoch++) {
+    const wallTime = t0 + epoch * 40;
+    const trainLoss = 1.6 * Math.exp(-0.28 * epoch) + 0.05;
+    const valLoss = 1.5 * Math.exp(-0.35 * epoch) + 0.32 + (epoch > 5 ? 0.035 * (epoch - 5) ** 1.3 : 0);
+    writer.scalar('Loss/train', trainLoss, epoch, { legacy: true, wallTime });
+    writer.scalar('Loss/val', valLoss, epoch, { legacy: true, wallTime });
+    writer.scalar('Accuracy/train', 0.98 - 0.5 * Math.exp(-0.3 * epoch), epoch, { legacy: true, wallTime });
+    writer.scalar('Accuracy/val', 0.9 - 0.45 * Math.exp(-0.4 * epoch) - (epoch > 5 ? 0.004 * (epoch - 5) : 0), epoch, { legacy: true, wallTime });
+  }
+  writer.close();
+}
+
+describe.runIf(available || Boolean(process.env.CI))('dashboard in a browser', () => {
+  let work: string;
+  let logdir: string;
+  let dashboard: Dashboard | undefined;
+  let context: BrowserContext | undefined;
+  let page: Page;
+  let report: RunReport;
+  let testAccuracy: number;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    if (!available) throw new Error(MISSING);
+    work = mkdtempSync(join(tmpdir(), 'dashboard-e2e-'));
+    logdir = join(work, 'runs');
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const built = buildClient(join(work, 'client'));
+    built.catch(() => undefined);
+    writeForeignRun(logdir);
+    // LeNet with ReLU learns within a few epochs of 420 images (the book's sigmoid LeNet needs many more).
+    ({ report } = await train({
+      arch: 'lenet', archOptions: { activation: 'relu' }, epochs: 5, dataset: { limit: 600 }, batchSize: 64, lr: 0.1, logEveryBatches: 2, logdir, name: 'lenet-fashion',
+    }));
+    testAccuracy = (await evaluateRun(join(logdir, 'lenet-fashion'))).accuracy;
+    await built;
+    dashboard = await startDashboard({ logdir, port: 0, clientDir: join(work, 'client') });
+    context = await chromium.launchPersistentContext(join(work, 'profile'), {
+      executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, viewport: { width: 1360, height: 900 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(20_000);
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => void (m.type() === 'error' && pageErrors.push(m.text())));
+  }, 90_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await dashboard?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('lists both runs, with the cnnlab run\'s architecture and status', async () => {
+    expect(report.status).toBe('finished');
+    await page.goto(dashboard!.url);
+    const rows = page.getByTestId('run-row');
+    await expect.poll(() => rows.count()).toBe(2);
+    const cnnlab = page.locator('[data-testid=run-row][data-run="lenet-fashion"]');
+    expect(await cnnlab.getByTestId('run-arch').textContent()).toBe('lenet');
+    expect(await cnnlab.getByTestId('status').textContent()).toBe('finished');
+    expect(await cnnlab.getByTestId('run-test-acc').textContent()).toBe(testAccuracy.toFixed(4));
+    const foreign = page.locator('[data-testid=run-row][data-run="pytorch/resnet-baseline"]');
+    expect(await foreign.textContent()).toContain('TensorBoard');
+    expect(await foreign.getByTestId('status').textContent()).toBe('unknown');
+
+    // Sort by name, then filter.
+    await page.getByTestId('sort-name').click();
+    expect(await rows.first().getAttribute('data-run')).toBe('lenet-fashion');
+    await page.getByTestId('sort-name').click();
+    expect(await rows.first().getAttribute('data-run')).toBe('pytorch/resnet-baseline');
+    await page.getByTestId('runs-filter').fill('pytorch');
+    await expect.poll(() => rows.count()).toBe(1);
+    await page.getByTestId('runs-filter').fill('');
+    await expect.poll(() => rows.count()).toBe(2);
+    await screenshot(page, '01-runs.png');
+  });
+
+  it('shows a run\'s curves with the best epoch marked and the verdict', async () => {
+    await page.locator('[data-testid=run-row][data-run="lenet-fashion"]').getByTestId('run-link').click();
+    const loss = page.getByTestId('loss-chart');
+    const marker = loss.getByTestId('best-epoch-marker');
+    await marker.waitFor();
+    const expected = diagnoseFit(report.history);
+    expect(await marker.textContent()).toBe(`best epoch ${expected.bestEpoch}`);
+    expect(await page.getByTestId('verdict').textContent()).toBe(expected.verdict);
+    expect(await loss.getByTestId('series-path').count()).toBe(2);
+    expect(await page.getByTestId('accuracy-chart').getByTestId('series-path').count()).toBe(2);
+    await page.getByTestId('scalar-chart').first().waitFor();
+    expect(page.url()).toContain('#/curves?runs=lenet-fashion');
+    await screenshot(page, '02-curves.png');
+  });
+
+  it('overlays several runs, shades overfitting, smooths, and switches axes', async () => {
+    await page.getByTestId('run-picker').getByText('pytorch/resnet-baseline').click();
+    await expect.poll(() => page.getByTestId('loss-chart').getByTestId('series-path').count()).toBe(4);
+    const region = page.getByTestId('loss-chart').getByTestId('overfit-region');
+    await region.waitFor();
+    expect(await region.textContent()).toContain('overfitting (pytorch/resnet-baseline)');
+    expect(await page.getByTestId('diagnosis').count()).toBe(2);
+    await page.getByTestId('smoothing').fill('0.6');
+    await page.getByTestId('log-scale').check();
+    await screenshot(page, '03-curves-overlay.png');
+
+    // Live: an epoch written now appears without reloading (the page polls the run list every 2 s).
+    const writer = new SummaryWriter(join(logdir, 'pytorch', 'resnet-baseline'), { flushIntervalMs: 0 });
+    writer.scalars({ 'Loss/train': 0.1, 'Loss/val': 0.8, 'Accuracy/train': 0.97, 'Accuracy/val': 0.86 }, 13, { legacy: true });
+    writer.close();
+    const card = page.locator('[data-testid=diagnosis][data-run="pytorch/resnet-baseline"]');
+    await expect.poll(() => card.textContent(), { timeout: 15_000 }).toContain('event files, 13 epochs');
+    await page.getByTestId('x-axis').selectOption('relative');
+    await expect.poll(() => page.getByTestId('loss-chart').locator('text').filter({ hasText: 'time since start' }).count()).toBe(1);
+    await page.getByTestId('loss-chart').getByTestId('best-epoch-marker').first().waitFor();
+  });
+
+  it('tabulates hyper-parameters and draws one parallel-coordinates line per run', async () => {
+    await page.getByTestId('tab-hparams').click();
+    await expect.poll(() => page.getByTestId('hparams-row').count()).toBe(2);
+    expect(await page.getByTestId('pc-line').count()).toBe(2);
+    expect(await page.getByTestId('hparams-table').textContent()).toContain('lenet');
+    await screenshot(page, '04-hparams.png');
+  });
+
+  it('computes both complexity calculators in the browser, and charts the architectures', async () => {
+    await page.getByTestId('tab-complexity').click();
+    const bn = page.getByTestId('bottleneck-calculator');
+    // d2l's example: 28x28x192 → 32 channels with a 5x5 kernel, reduced to 16 first.
+    for (const [id, value] of [['bn-h', '28'], ['bn-w', '28'], ['bn-cin', '192'], ['bn-cout', '32'], ['bn-k', '5'], ['bn-reduce', '16']] as const) await bn.getByTestId(id).fill(value);
+    expect(await bn.getByTestId('bn-direct').textContent()).toBe('120,422,400');
+    expect(await bn.getByTestId('bn-bottleneck').textContent()).toBe('12,443,648');
+    expect(await bn.getByTestId('bn-ratio').textContent()).toMatch(/^9\.7× fewer multiplications/);
+    await bn.getByTestId('bn-reduce').fill('32');
+    await expect.poll(() => bn.getByTestId('bn-bottleneck').textContent()).toBe(thousands(28 * 28 * 192 * 32 + 28 * 28 * 25 * 32 * 32));
+    await bn.getByTestId('bn-reduce').fill('16');
+
+    const gc = page.getByTestId('grouped-calculator');
+    for (const [id, value] of [['gc-h', '56'], ['gc-w', '56'], ['gc-k', '3'], ['gc-cin', '128'], ['gc-cout', '128'], ['gc-groups', '32']] as const) await gc.getByTestId(id).fill(value);
+    expect(await gc.getByTestId('gc-dense').textContent()).toBe(thousands(56 * 56 * 9 * 128 * 128));
+    expect(await gc.getByTestId('gc-grouped').textContent()).toBe(thousands((56 * 56 * 9 * 128 * 128) / 32));
+    expect(await gc.getByTestId('gc-ratio').textContent()).toMatch(/^32× fewer/);
+    await gc.getByTestId('gc-groups').fill('3');
+    await expect.poll(() => gc.getByTestId('gc-error').textContent()).toMatch(/cannot both be split into 3 groups/);
+    await gc.getByTestId('gc-groups').fill('32');
+
+    await page.getByTestId('layer-table').getByTestId('layer-row').first().waitFor();
+    expect(await page.getByTestId('total-params').textContent()).toBe('61,706');
+    // compareArchitectures builds every registered model once (seconds).
+    await page.getByTestId('bars-params').getByTestId('bar').first().waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('bars-params').getByTestId('bar').count()).toBeGreaterThan(5);
+    await screenshot(page, '05-complexity.png');
+  });
+
+  it('offers each run\'s scalars as CSV and JSON downloads', async () => {
+    const csv = await page.request.get(`${dashboard!.url}api/runs/lenet-fashion/export.csv`);
+    expect(csv.status()).toBe(200);
+    expect(csv.headers()['content-type']).toMatch(/text\/csv/);
+    expect((await csv.text()).split('\n')[0]).toBe('tag,step,wall_time,value');
+    const json = await page.request.get(`${dashboard!.url}api/runs/${encodeURIComponent('pytorch/resnet-baseline')}/export.json`);
+    expect(Object.keys((await json.json()).scalars)).toEqual(['Accuracy/train', 'Accuracy/val', 'Loss/train', 'Loss/val']);
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+function thousands(n: number): string {
+  return n.toLocaleString('en-US');
+}

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { bottleneckSavings, formatBytes, formatCount, formatMacs, groupedConvCost } from '@cnnlab/analysis';
+import { TAGS } from '@cnnlab/trainer';
+import { curveRoles, historyFromSeries } from '../server/history.js';
+import { bottleneck, grouped } from '../src/lib/calc.js';
+import { formatBytes as fBytes, formatCount as fCount, formatMacs as fMacs, formatDuration } from '../src/lib/format.js';
+import { formatHash, parseHash } from '../src/lib/route.js';
+import { linearTicks, logTicks, niceDomain, scale, tickLabel } from '../src/lib/scale.js';
+import { smooth } from '../src/lib/smooth.js';
+
+describe('smooth (TensorBoard\'s debiased exponential moving average)', () => {
+  it('returns the values unchanged at weight 0, and for a constant series', () => {
+    expect(smooth([1, 5, 2], 0)).toEqual([1, 5, 2]);
+    expect(smooth([3, 3, 3], 0.9)).toEqual([3, 3, 3]);
+  });
+
+  it('is debiased: the first point is the first value, later ones are weighted averages', () => {
+    const w = 0.6;
+    const out = smooth([1, 2, 4], w);
+    expect(out[0]).toBeCloseTo(1, 12);
+    // (1-w)·(w·1 + 2) / (1 - w²)
+    expect(out[1]).toBeCloseTo(((1 - w) * (w * 1 + 2)) / (1 - w ** 2), 12);
+    expect(out[2]).toBeCloseTo(((1 - w) * (w * w * 1 + w * 2 + 4)) / (1 - w ** 3), 12);
+  });
+
+  it('passes non-finite values through without letting them into the average', () => {
+    const out = smooth([1, null, NaN, 3], 0.5);
+    expect(out[1]).toBeNull();
+    expect(out[2]).toBeNaN();
+    expect(out[3]).toBeCloseTo((0.5 * 0.5 * 1 + 0.5 * 3) / (1 - 0.25), 12);
+  });
+
+  it('refuses weights outside [0, 1)', () => {
+    expect(() => smooth([1], 1)).toThrow(RangeError);
+    expect(() => smooth([1], -0.1)).toThrow(RangeError);
+  });
+});
+
+describe('the calculators agree with @cnnlab/analysis', () => {
+  it('bottleneck: d2l\'s 28x28x192 → 32, 5x5, reduced to 16', () => {
+    const o = { h: 28, w: 28, cin: 192, cout: 32, k: 5, reduce: 16 };
+    const mine = bottleneck(o);
+    expect(mine.direct.macs).toBe(120_422_400);
+    expect(mine.bottleneck.macs).toBe(12_443_648);
+    expect(mine).toEqual(bottleneckSavings(o));
+  });
+
+  it.each([
+    { h: 56, w: 56, k: 3, cin: 128, cout: 128, groups: 32 },
+    { h: 7, w: 9, k: 1, cin: 64, cout: 256, groups: 4 },
+    { h: 14, w: 14, k: 5, cin: 30, cout: 60, groups: 1 },
+  ])('grouped convolution %o', (o) => {
+    expect(grouped(o)).toEqual(groupedConvCost(o));
+  });
+
+  it('rejects what analysis rejects', () => {
+    expect(() => grouped({ h: 1, w: 1, k: 3, cin: 10, cout: 10, groups: 3 })).toThrow(/cannot both be split into 3 groups/);
+    expect(() => bottleneck({ h: 0, w: 1, cin: 1, cout: 1, k: 1, reduce: 1 })).toThrow(/positive integer/);
+  });
+});
+
+describe('formats', () => {
+  it.each([0, 999, 1000, 45_330, 11_181_642, 999_996, 1_814_073_344, 411_058_176])('match analysis for %d', (n) => {
+    expect(fCount(n)).toBe(formatCount(n));
+    expect(fMacs(n)).toBe(formatMacs(n));
+    expect(fBytes(n)).toBe(formatBytes(n));
+  });
+
+  it('durations', () => {
+    expect(formatDuration(5)).toBe('5.0s');
+    expect(formatDuration(200)).toBe('3m 20s');
+    expect(formatDuration(3720)).toBe('1h 02m');
+  });
+});
+
+describe('scales and ticks', () => {
+  it('linear ticks are round and cover the domain', () => {
+    expect(linearTicks(0, 1, 5)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
+    expect(linearTicks(1, 10, 5)).toEqual([2, 4, 6, 8, 10]);
+    expect(niceDomain(0.23, 0.87)).toEqual([0.2, 1]);
+    expect(niceDomain(2, 2)).toEqual([1.8, 2.2]);
+  });
+
+  it('log ticks are powers of ten (with 2 and 5 on short ranges)', () => {
+    expect(logTicks(1e3, 1e7)).toEqual([1e3, 1e4, 1e5, 1e6, 1e7]);
+    expect(logTicks(0.1, 3)).toEqual([0.1, 0.2, 0.5, 1, 2]);
+    const s = scale([1, 100], [0, 200], { log: true });
+    expect(s(10)).toBeCloseTo(100, 9);
+  });
+
+  it('tick labels', () => {
+    expect(tickLabel(0.30000000000000004)).toBe('0.3');
+    expect(tickLabel(2_500_000)).toBe('2.5M');
+  });
+});
+
+describe('routes', () => {
+  it('round-trips run names with "/", "," and "%"', () => {
+    const runs = ['a/b', 'odd,name', '100%', '.'];
+    const hash = formatHash({ tab: 'curves', runs });
+    expect(parseHash(hash)).toEqual({ tab: 'curves', runs, arch: null });
+    expect(parseHash('#/complexity?arch=resnet18-d2l')).toMatchObject({ tab: 'complexity', arch: 'resnet18-d2l' });
+    expect(parseHash('#/nonsense').tab).toBe('runs');
+  });
+});
+
+describe('curve roles and per-epoch history', () => {
+  it('recognises cnnlab, PyTorch and Keras names, then tags naming loss/accuracy with train/val', () => {
+    expect(curveRoles([TAGS.trainLoss, TAGS.valLoss, TAGS.trainAcc, TAGS.valAcc, TAGS.lr, TAGS.batchLoss])).toEqual({
+      trainLoss: 'train/loss', valLoss: 'val/loss', trainAcc: 'train/accuracy', valAcc: 'val/accuracy',
+    });
+    expect(curveRoles(['loss', 'val_loss', 'accuracy', 'val_accuracy'])).toEqual({ trainLoss: 'loss', valLoss: 'val_loss', trainAcc: 'accuracy', valAcc: 'val_accuracy' });
+    expect(curveRoles(['Loss/training', 'Loss/validation', 'acc_train', 'acc_valid', 'batch/loss_train'])).toEqual({
+      trainLoss: 'Loss/training', valLoss: 'Loss/validation', trainAcc: 'acc_train', valAcc: 'acc_valid',
+    });
+    expect(curveRoles(['lr', 'grad_norm'])).toEqual({});
+  });
+
+  it('joins the series by step, as `cnnlab diagnose` does', () => {
+    const p = (step: number, value: number) => ({ step, wallTime: step, value });
+    const series = new Map([
+      ['Loss/train', [p(1, 2), p(2, 1.5), p(3, 1.2)]],
+      ['Loss/val', [p(1, 2.1), p(2, 1.7), p(3, 1.6), p(4, 1.5)]],
+      ['Accuracy/val', [p(2, 0.6)]],
+    ]);
+    expect(historyFromSeries(series)).toEqual([
+      { epoch: 1, trainLoss: 2, valLoss: 2.1 },
+      { epoch: 2, trainLoss: 1.5, valLoss: 1.7, valAcc: 0.6 },
+      { epoch: 3, trainLoss: 1.2, valLoss: 1.6 },
+    ]);
+  });
+});

@@ -1,0 +1,76 @@
+import { createModel, initEngine, tf, type BackendChoice } from '@cnnlab/core';
+import type { BenchCase } from './cases.js';
+
+export interface Measurement {
+  backend: string;
+  threads: number;
+  /** Images per second of a training step (forward, backward, SGD update), median over the timed steps. */
+  trainImagesPerSecond: number;
+  inferImagesPerSecond: number;
+  /** Largest tensor memory seen (bytes); for wasm also the heap it grew to. */
+  peakTensorBytes: number;
+  heapBytes: number | null;
+  steps: number;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Times training and inference steps of one case on a backend (same step as the trainer: softmax cross-entropy, SGD). */
+export async function measure(c: BenchCase, backend: BackendChoice, o: { steps: number; warmup: number }): Promise<Measurement> {
+  const engine = await initEngine({ backend });
+  const model = createModel(c.arch, { input: c.input, options: c.options });
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const [ch, h, w] = c.input;
+  const x = tf.randomNormal([c.batch, h, w, ch], 0, 1, 'float32', 1);
+  const y = tf.oneHot(tf.tensor1d(Array.from({ length: c.batch }, (_, i) => i % 10), 'int32'), model.outputs[0]!.shape[1] as number);
+  const optimizer = tf.train.sgd(0.01);
+  let peak = 0;
+  const train = () => {
+    const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, vars);
+    peak = Math.max(peak, tf.memory().numBytes);
+    optimizer.applyGradients(grads);
+    value.dataSync();
+    tf.dispose([value, ...Object.values(grads)]);
+  };
+  const infer = () => tf.tidy(() => { (model.predict(x) as tf.Tensor).dataSync(); });
+  const time = (f: () => void) => {
+    for (let i = 0; i < o.warmup; i++) f();
+    const seconds: number[] = [];
+    for (let i = 0; i < o.steps; i++) {
+      const start = performance.now();
+      f();
+      seconds.push((performance.now() - start) / 1000);
+    }
+    return c.batch / median(seconds);
+  };
+  const trainImagesPerSecond = time(train);
+  const inferImagesPerSecond = time(infer);
+  const heap = engine.backend === 'wasm' ? ((tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length) : null;
+  tf.dispose([x, y]);
+  optimizer.dispose();
+  model.dispose();
+  return { backend: engine.backend, threads: engine.threads, trainImagesPerSecond, inferImagesPerSecond, peakTensorBytes: peak, heapBytes: heap, steps: o.steps };
+}
+
+/** Per-kernel milliseconds of one training step, largest first (tf.profile). */
+export async function profileStep(c: BenchCase): Promise<{ kernel: string; ms: number; share: number }[]> {
+  await initEngine({ backend: 'wasm' });
+  const model = createModel(c.arch, { input: c.input, options: c.options });
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const [ch, h, w] = c.input;
+  const x = tf.randomNormal([c.batch, h, w, ch]);
+  const y = tf.oneHot(tf.tensor1d(Array.from({ length: c.batch }, (_, i) => i % 10), 'int32'), 10);
+  const step = () => {
+    const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, vars);
+    tf.dispose([value, ...Object.values(grads)]);
+  };
+  step();
+  const info = await tf.profile(step);
+  const byKernel = new Map<string, number>();
+  // Ops ending in __op wrap other kernels; count kernels only.
+  for (const k of info.kernels.filter((k) => !k.name.endsWith('__op'))) byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + (k.kernelTimeMs as number));
+  const total = [...byKernel.values()].reduce((a, b) => a + b, 0);
+  tf.dispose([x, y]);
+  model.dispose();
+  return [...byKernel.entries()].map(([kernel, ms]) => ({ kernel, ms, share: ms / total })).sort((a, b) => b.ms - a.ms);
+}

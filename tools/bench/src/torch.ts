@@ -1,0 +1,29 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { BenchCase } from './cases.js';
+
+const SCRIPT = fileURLToPath(new URL('../torch/bench.py', import.meta.url));
+/** Debian's python3-torch lives in the system interpreter, not in a pyenv/venv python on PATH. */
+const PYTHONS = ['/usr/bin/python3', 'python3'];
+
+export interface TorchInfo { python: string; version: string; openblasPthread: boolean }
+
+/** The Python that imports torch, or null when PyTorch is not installed (the benchmark then skips it). */
+export function findTorch(): TorchInfo | null {
+  for (const python of PYTHONS) {
+    const probe = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+    if (probe.status === 0) {
+      return { python, version: probe.stdout.trim(), openblasPthread: existsSync('/usr/lib/x86_64-linux-gnu/openblas-pthread') };
+    }
+  }
+  return null;
+}
+
+export interface TorchMeasurement { train: number; infer: number; params: number; threads: number }
+
+export function measureTorch(torch: TorchInfo, c: BenchCase, o: { threads: number; steps: number; warmup: number }): TorchMeasurement {
+  const out = execFileSync(torch.python, [SCRIPT, '--model', c.torch, '--input', c.input.join(','), '--batch', String(c.batch),
+    '--threads', String(o.threads), '--steps', String(o.steps), '--warmup', String(o.warmup)], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(o.threads) } });
+  return JSON.parse(out.trim().split('\n').pop()!) as TorchMeasurement;
+}
