@@ -1,0 +1,109 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync, truncateSync, statSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodePng, loadDataset } from '@cnnlab/trainer';
+import { main } from '../src/main.js';
+
+/** Runs the CLI in-process and returns what it printed. */
+async function cnnlab(...args: string[]): Promise<{ out: string; err: string; code: number }> {
+  const out: string[] = [], err: string[] = [];
+  const log = console.log, write = process.stderr.write.bind(process.stderr), stdoutWrite = process.stdout.write.bind(process.stdout);
+  console.log = (...a: unknown[]) => { out.push(a.join(' ')); };
+  process.stdout.write = ((chunk: string) => { out.push(String(chunk)); return true; }) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string) => { err.push(String(chunk)); return true; }) as typeof process.stderr.write;
+  process.exitCode = 0;
+  try {
+    await main(['node', 'cnnlab', ...args]);
+  } finally {
+    console.log = log;
+    process.stderr.write = write;
+    process.stdout.write = stdoutWrite;
+  }
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
+  return { out: out.join('\n'), err: err.join(''), code };
+}
+
+let dir: string;
+beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'cnnlab-cli-')); });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('cnnlab', () => {
+  it('lists every family with its models', async () => {
+    const { out } = await cnnlab('list');
+    for (const name of ['lenet', 'bn-lenet', 'alexnet-d2l', 'vgg11-d2l', 'nin', 'googlenet-d2l', 'resnet18-d2l', 'resnext50_32x4d', 'densenet-d2l', 'regnetx32-d2l', 'regnet_x_400mf']) {
+      expect(out).toMatch(new RegExp(`^${name}\\s`, 'm'));
+    }
+  });
+
+  it('summarises d2l ResNet-18 by stage as the course shows', async () => {
+    const { out } = await cnnlab('summary', 'resnet18-d2l', '--depth', '1');
+    expect(out.match(/^(stem|stage\d|head)\s+Block\s+(\S+)/gm)!.map((l) => l.split(/\s+/)[2])).toEqual(['64x24x24', '64x24x24', '128x12x12', '256x6x6', '512x3x3', '10']);
+    expect(out).toMatch(/trainable 11,178,378/);
+  });
+
+  it('compares the course\'s architectures side by side', async () => {
+    const { out, code } = await cnnlab('complexity', 'lenet', 'alexnet', 'vgg11', 'nin', 'googlenet', 'resnet18', 'densenet', 'regnetx32', '--sort', 'macs');
+    expect(code).toBe(0);
+    for (const name of ['lenet', 'alexnet', 'vgg11', 'nin', 'googlenet', 'resnet18', 'densenet-d2l', 'regnetx32-d2l']) expect(out).toMatch(new RegExp(`^${name}\\s`, 'm'));
+    expect(out).toMatch(/^vgg11\s+3x224x224\s+132\.86 M/m);
+  });
+
+  it('doctor names the wasm backend and its threads', async () => {
+    const { out } = await cnnlab('doctor');
+    expect(out).toMatch(/backend:\s+wasm \(SIMD, 1 thread\)/);
+    expect(out).toMatch(/threads:\s+1/);
+  });
+
+  it('fails clearly on bad input', async () => {
+    expect((await cnnlab('train', '--lr', '-1')).err).toMatch(/--lr must be a number > 0, got "-1"/);
+    expect((await cnnlab('train', '--arch', 'resnet19', '--logdir', dir)).err).toMatch(/Unknown architecture "resnet19". Did you mean: resnet18/);
+    expect((await cnnlab('train', '--split', '70/20/20', '--logdir', dir)).err).toMatch(/split fractions must sum to 1/);
+    expect((await cnnlab('summary', 'lenet', '--input', '1,8,8')).err).toMatch(/cannot take input/);
+    expect((await cnnlab('evaluate', join(dir, 'nope'))).err).toMatch(/Run config not found/);
+  });
+
+  describe('a run from the command line', () => {
+    let run: string;
+    beforeAll(async () => {
+      const { code, out } = await cnnlab('train', '--arch', 'bn-lenet', '--epochs', '2', '--limit', '600', '--lr', '0.5', '--logdir', dir, '--name', 'cli-run', '--test');
+      expect(code, out).toBe(0);
+      run = join(dir, 'cli-run');
+    });
+
+    it('is listed by runs and diagnosed', async () => {
+      expect((await cnnlab('runs', '--logdir', dir)).out).toMatch(/^cli-run\s+bn-lenet\s+finished\s+2\/2/m);
+      expect((await cnnlab('diagnose', run)).out).toMatch(/status: (insufficient-data|still-improving|good-fit|overfitting|underfitting)/);
+    });
+
+    it('refuses a second test evaluation, evaluates other splits', async () => {
+      expect((await cnnlab('evaluate', run)).err).toMatch(/already evaluated/);
+      const { out } = await cnnlab('evaluate', run, '--split', 'val');
+      expect(out).toMatch(/val split \(120 images\), best weights of epoch \d: loss [\d.]+, accuracy [\d.]+/);
+      expect(out).toMatch(/confusion matrix/);
+    });
+
+    it('classifies PNG files', async () => {
+      const data = loadDataset({ name: 'fashion-mnist' });
+      const png = join(dir, 'trouser.png');
+      const i = data.labels.indexOf(1);
+      writeFileSync(png, encodePng(data.images.subarray(i * 784, (i + 1) * 784), 28, 28, 1));
+      const { out, code } = await cnnlab('predict', run, png);
+      expect(code).toBe(0);
+      expect(out).toMatch(/trouser\.png: \S.* \(\d+\.\d%\)/);
+    });
+
+    it('prints its events, and the damage of a truncated copy', async () => {
+      const { out } = await cnnlab('events', run, '--tag', 'val/loss');
+      expect(out.match(/^val\/loss\tstep \d/gm)).toHaveLength(2);
+      expect(out).toMatch(/No damage found/);
+      const file = readdirSync(run).find((f) => f.startsWith('events.out.tfevents'))!;
+      const copy = join(dir, 'cut.tfevents');
+      copyFileSync(join(run, file), copy);
+      truncateSync(copy, statSync(copy).size - 5);
+      const damaged = await cnnlab('events', copy, '--json');
+      expect(JSON.parse(damaged.out).damage[0].kind).toBe('truncated');
+    });
+  });
+});
