@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { loadFamilies } from './families.js';
 import { complexityCommand, listCommand, summaryCommand } from './commands/models.js';
@@ -5,15 +6,19 @@ import { diagnoseCommand, evaluateCommand, predictCommand, runsCommand } from '.
 import { doctorCommand, eventsCommand } from './commands/tools.js';
 import { dashboardCommand } from './commands/dashboard.js';
 import { quickstartCommand } from './commands/quickstart.js';
+import { searchCommand, sweepCommand } from './commands/sweep.js';
 import { trainCommand } from './commands/train.js';
+
+/** This package's version (src/ and dist/ both sit next to package.json, which nx release bumps). */
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 export function program(): Command {
   const cli = new Command('cnnlab')
     .description('Build, train, inspect and compare the convolutional networks of d2l.ai chapter 8')
-    .version('0.1.0')
+    .version(VERSION)
     .showHelpAfterError('(run with --help for usage)');
   for (const command of [trainCommand(), evaluateCommand(), predictCommand(), runsCommand(), diagnoseCommand(), listCommand(), summaryCommand(),
-    complexityCommand(), eventsCommand(), doctorCommand(), dashboardCommand(), quickstartCommand()]) {
+    complexityCommand(), sweepCommand(), searchCommand(), eventsCommand(), doctorCommand(), dashboardCommand(), quickstartCommand()]) {
     cli.addCommand(command);
   }
   return cli;

@@ -11,26 +11,35 @@ import '@cnnlab/arch-regnet';
 import { CASES, QUICK_CASES, type BenchCase } from './cases.js';
 import { measure, profileStep, type Measurement } from './measure.js';
 import { findTorch, measureTorch, type TorchMeasurement } from './torch.js';
+import { measureBaseline } from './baseline.js';
 
 export interface BenchRow {
   arch: string;
   input: string;
   batch: number;
   ours: Measurement;
+  /** The same step with only the kernels stock wasm lacks (CNNLAB_WASM_KERNELS=baseline), measured in a child process. */
+  baseline?: Measurement;
   cpu?: Measurement;
   torch?: TorchMeasurement;
+  /** ours / baseline, training images per second. */
+  speedup?: number;
   /** ours / PyTorch, training and inference images per second. */
   trainRatio?: number;
   inferRatio?: number;
 }
 
-export async function runBench(cases: BenchCase[], o: { steps: number; warmup: number; torch: boolean; cpu: boolean; log?: (line: string) => void }): Promise<{ rows: BenchRow[]; torchVersion: string | null }> {
+export async function runBench(cases: BenchCase[], o: { steps: number; warmup: number; torch: boolean; cpu: boolean; baseline?: boolean; log?: (line: string) => void }): Promise<{ rows: BenchRow[]; torchVersion: string | null }> {
   const torch = o.torch ? findTorch() : null;
   if (o.torch && !torch) o.log?.('PyTorch not found (apt-get install python3-torch libopenblas0-pthread): measuring cnnlab only.');
   const rows: BenchRow[] = [];
   for (const c of cases) {
     const ours = await measure(c, 'wasm', o);
     const row: BenchRow = { arch: c.arch, input: c.input.join('x'), batch: c.batch, ours };
+    if (o.baseline) {
+      row.baseline = measureBaseline(c, o);
+      row.speedup = ours.trainImagesPerSecond / row.baseline.trainImagesPerSecond;
+    }
     if (o.cpu && c.cpu) row.cpu = await measure(c, 'cpu', { steps: 1, warmup: 0 });
     if (torch) {
       row.torch = measureTorch(torch, c, { threads: ours.threads, ...o });
@@ -46,23 +55,31 @@ export async function runBench(cases: BenchCase[], o: { steps: number; warmup: n
 const n = (x: number | undefined) => (x === undefined ? '-' : x >= 100 ? Math.round(x).toString() : x.toFixed(1));
 
 export function formatRow(r: BenchRow): string {
-  return [r.arch.padEnd(14), r.input.padEnd(10), String(r.batch).padStart(5), n(r.ours.trainImagesPerSecond).padStart(9), n(r.torch?.train).padStart(9),
+  return [r.arch.padEnd(14), r.input.padEnd(10), String(r.batch).padStart(5), n(r.baseline?.trainImagesPerSecond).padStart(9),
+    n(r.ours.trainImagesPerSecond).padStart(9), (r.speedup?.toFixed(2) ?? '-').padStart(7), n(r.torch?.train).padStart(9),
     (r.trainRatio?.toFixed(2) ?? '-').padStart(6), n(r.ours.inferImagesPerSecond).padStart(9), n(r.torch?.infer).padStart(9), (r.inferRatio?.toFixed(2) ?? '-').padStart(6),
     n(r.cpu?.trainImagesPerSecond).padStart(8), `${((r.ours.heapBytes ?? r.ours.peakTensorBytes) / 2 ** 20).toFixed(0)} MiB`.padStart(9)].join(' ');
 }
 
-export const HEADER = ['model'.padEnd(14), 'input'.padEnd(10), 'batch'.padStart(5), 'train/s'.padStart(9), 'torch/s'.padStart(9), 'ratio'.padStart(6),
+export const HEADER = ['model'.padEnd(14), 'input'.padEnd(10), 'batch'.padStart(5), 'base/s'.padStart(9), 'train/s'.padStart(9), 'speedup'.padStart(7),
+  'torch/s'.padStart(9), 'ratio'.padStart(6),
   'infer/s'.padStart(9), 'torch/s'.padStart(9), 'ratio'.padStart(6), 'cpu/s'.padStart(8), 'wasm heap'.padStart(9)].join(' ');
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       quick: { type: 'boolean' }, models: { type: 'string' }, steps: { type: 'string' }, json: { type: 'string' },
-      'no-torch': { type: 'boolean' }, 'no-cpu': { type: 'boolean' }, profile: { type: 'string' }, help: { type: 'boolean' },
+      'no-torch': { type: 'boolean' }, 'no-cpu': { type: 'boolean' }, 'no-baseline': { type: 'boolean' }, 'measure-one': { type: 'string' }, profile: { type: 'string' }, help: { type: 'boolean' },
     },
   });
   if (values.help) {
-    console.log('npm run bench -- [--quick] [--models lenet,resnet18-d2l] [--steps 5] [--json out.json] [--no-torch] [--no-cpu] [--profile resnet18-d2l@28]');
+    console.log('npm run bench -- [--quick] [--models lenet,resnet18-d2l] [--steps 5] [--json out.json] [--no-torch] [--no-cpu] [--no-baseline] [--profile resnet18-d2l@28]');
+    return;
+  }
+  if (values['measure-one']) {
+    // Child-process mode for the baseline: one case, printed as JSON.
+    const { c, steps, warmup } = JSON.parse(values['measure-one']) as { c: BenchCase; steps: number; warmup: number };
+    console.log(JSON.stringify(await measure(c, 'wasm', { steps, warmup })));
     return;
   }
   if (values.profile) {
@@ -78,7 +95,8 @@ async function main(): Promise<void> {
   const steps = Number(values.steps ?? (values.quick ? 1 : 5));
   console.log(`cnnlab benchmark: training step = forward + backward + SGD update; images/s, median of ${steps} timed steps after warm-up`);
   console.log(HEADER);
-  const result = await runBench(cases, { steps, warmup: values.quick ? 1 : 2, torch: !values['no-torch'], cpu: !values['no-cpu'], log: console.log });
+  const result = await runBench(cases, { steps, warmup: values.quick ? 1 : 2, torch: !values['no-torch'], cpu: !values['no-cpu'], baseline: !values['no-baseline'], log: console.log });
+  console.log('base/s: stock wasm plus only the missing filter-gradient kernels; speedup = train/s ÷ base/s.');
   if (result.torchVersion) console.log(`PyTorch ${result.torchVersion} on the same thread count; ratio = cnnlab / PyTorch.`);
   if (values.json) writeFileSync(values.json, JSON.stringify(result, null, 2));
 }

@@ -21,7 +21,7 @@ export const CASES: BenchCase[] = [
   { arch: 'vgg11-d2l', torch: 'vgg11-d2l', input: [1, 96, 96], batch: 32 },
   { arch: 'nin', torch: 'nin', input: [1, 224, 224], batch: 16 },
   { arch: 'googlenet-d2l', torch: 'googlenet', input: [1, 96, 96], batch: 32 },
-  { arch: 'resnet18-d2l', torch: 'resnet18', input: [1, 28, 28], batch: 256 },
+  { arch: 'resnet18-d2l', torch: 'resnet18', input: [1, 28, 28], batch: 128 },
   { arch: 'resnet18-d2l', torch: 'resnet18', input: [1, 96, 96], batch: 64 },
   { arch: 'densenet-d2l', torch: 'densenet', input: [1, 96, 96], batch: 64 },
   { arch: 'regnetx32-d2l', torch: 'regnetx32', input: [1, 96, 96], batch: 64 },

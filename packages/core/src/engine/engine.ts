@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { registerFastGradients } from './gradients.js';
-import { registerWasmTrainingKernels } from './wasm/register.js';
+import { registerWasmTrainingKernels, wasmKernelSet } from './wasm/register.js';
 
 /** What a user may ask for; `auto` takes the fastest one that loads. */
 export type BackendChoice = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
@@ -20,13 +20,15 @@ export interface EngineInfo {
   gpu: boolean;
   /** One line per backend that was tried and could not be used, with the reason. */
   skipped: string[];
+  /** wasm only: cnnlab's training kernels ('fast') or only the missing ones ('baseline', for benchmarks). */
+  wasmKernels?: 'fast' | 'baseline';
 }
 
 interface Candidate {
   choice: Exclude<BackendChoice, 'auto'>;
   packageName: string;
   install: string;
-  load(): Promise<{ backend: string; threads: number; simd: boolean | null; gpu: boolean }>;
+  load(): Promise<{ backend: string; threads: number; simd: boolean | null; gpu: boolean; wasmKernels?: 'fast' | 'baseline' }>;
 }
 
 const NATIVE_INSTALL_NOTE = 'its install downloads libtensorflow, which needs internet access beyond the npm registry';
@@ -69,7 +71,7 @@ const candidates: Candidate[] = [
       registerWasmTrainingKernels();
       await setBackendOrThrow('wasm');
       const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
-      return { backend: 'wasm', threads: wasm.getThreadsCount(), simd, gpu: false };
+      return { backend: 'wasm', threads: wasm.getThreadsCount(), simd, gpu: false, wasmKernels: wasmKernelSet() };
     },
   },
   {
@@ -126,7 +128,7 @@ export async function initEngine(options: { backend?: BackendChoice } = {}): Pro
   }
   if (current && (requested === 'auto' || requested === current.requested || requested === choiceOf(current))) return current;
   silenceCpuBanner();
-  registerFastGradients();
+  if (wasmKernelSet() === 'fast') registerFastGradients();
   const order = requested === 'auto' ? candidates : candidates.filter((c) => c.choice === requested);
   const skipped: string[] = [];
   for (const candidate of order) {
@@ -163,7 +165,8 @@ export function engineInfo(): EngineInfo | undefined {
 
 /** One line for logs and reports: "wasm (SIMD, 1 thread)". */
 export function describeEngine(info: EngineInfo): string {
-  const parts = [info.simd ? 'SIMD' : null, `${info.threads} thread${info.threads === 1 ? '' : 's'}`, info.gpu ? 'GPU' : null].filter(Boolean);
+  const parts = [info.simd ? 'SIMD' : null, `${info.threads} thread${info.threads === 1 ? '' : 's'}`, info.gpu ? 'GPU' : null,
+    info.wasmKernels === 'baseline' ? 'baseline kernels' : null].filter(Boolean);
   return `${info.backend} (${parts.join(', ')})`;
 }
 

@@ -7,14 +7,28 @@ import { fastKernels } from './fast-kernels.js';
 export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [...convBackpropKernels, ...depthwiseBackpropKernels];
 
 /** Names of the stock wasm kernels cnnlab replaces with faster equivalents. */
-export const WASM_FAST_KERNEL_NAMES = ['BatchMatMul', 'Sum', 'Mean'] as const;
+export const WASM_FAST_KERNEL_NAMES = ['Conv2DBackpropInput', 'BatchMatMul', 'Sum', 'Mean'] as const;
+
+/**
+ * 'fast' (the default): cnnlab's kernels. 'baseline': only the kernels stock
+ * wasm lacks (the filter gradients), everything else stock — what the
+ * benchmark compares against, set with CNNLAB_WASM_KERNELS=baseline.
+ */
+export type WasmKernelSet = 'fast' | 'baseline';
+
+export function wasmKernelSet(): WasmKernelSet {
+  return process.env.CNNLAB_WASM_KERNELS === 'baseline' ? 'baseline' : 'fast';
+}
 
 let registered = false;
 
 /** Idempotent: registers cnnlab's wasm training kernels and faster replacements of slow stock kernels. */
-export function registerWasmTrainingKernels(): void {
+export function registerWasmTrainingKernels(set: WasmKernelSet = wasmKernelSet()): void {
   if (registered) return;
-  for (const kernel of [...WASM_TRAINING_KERNELS, ...fastKernels()]) {
+  const kernels = set === 'fast'
+    ? [...WASM_TRAINING_KERNELS, ...fastKernels()]
+    : WASM_TRAINING_KERNELS.filter((k) => !tf.getKernel(k.kernelName, 'wasm'));
+  for (const kernel of kernels) {
     if (tf.getKernel(kernel.kernelName, 'wasm')) tf.unregisterKernel(kernel.kernelName, 'wasm');
     tf.registerKernel(kernel);
   }

@@ -1,0 +1,27 @@
+import '@cnnlab/arch-regnet';
+
+export {
+  validateSweepSpec, loadSweepSpec, normalizeBase, withParameter, trialOptions, checkTrainOptions, isKnownPath, canonicalJson, firstDifference,
+  SweepSpecError, PARAMETER_PATHS,
+} from './spec.js';
+export type { ParamValue, ParameterSpec, SweepMethod, SweepMetric, MedianRule, SuccessiveHalving, PruningSpec, SweepSpecInput, SweepSpec } from './spec.js';
+export { planTrials, gridValues, sampleValue, trialName, describeParams } from './sampling.js';
+export type { PlannedTrial } from './sampling.js';
+export {
+  isBetter, metricSeries, bestOf, median, medianRuleDecision, firstMedianStop, halvingRungs, halvingPromotion,
+} from './pruning.js';
+export type { MedianRuleOptions, MedianDecision, RungCandidate } from './pruning.js';
+export { runSweep, readSweep, rankTrials, eligibleTrials, SWEEP_FILE, SWEEP_FORMAT_VERSION } from './sweep.js';
+export type { SweepState, SweepStatus, TrialRecord, TrialStatus, SweepHooks, RunSweepOptions } from './sweep.js';
+export { edfAt, edfCurve, edfSteps, compareEdfs, dominantSpace, summaryStats } from './edf.js';
+export type { EdfPoint, EdfRelation } from './edf.js';
+export {
+  runDesignSpaceSearch, readSearch, resolveSearchOptions, sampleModels, summarizeSpaces, writeEdfEvents, spaceSeed,
+  SMALL_RANGES, ANYNET_ARCH, errorOf, SEARCH_FILE, SEARCH_FORMAT_VERSION,
+} from './design-space.js';
+export type {
+  DesignSpaceSearchOptions, DesignSpaceHooks, ResolvedSearchOptions, SearchModel, SearchModelStatus, SearchState, SpaceSummary, SpaceChoice,
+} from './design-space.js';
+export { formatSweepReport, formatSearchReport, formatSearchModels, reportThresholds, textTable } from './report.js';
+export { trainTo, trainingAction } from './runner.js';
+export type { EngineOptions, TrainingAction } from './runner.js';

@@ -1,0 +1,366 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import {
+  evaluateRun, readReport, resolveTrainConfig, type EpochMetrics, type RunReport, type TrainHooks,
+} from '@cnnlab/trainer';
+import { bestOf, firstMedianStop, halvingPromotion, halvingRungs, medianRuleDecision, metricSeries, isBetter, type MedianDecision } from './pruning.js';
+import { lockDirectory, noteInReport, readJsonFile, trainingAction, trainTo, writeJsonFile, type EngineOptions } from './runner.js';
+import { describeParams, planTrials } from './sampling.js';
+import { firstDifference, canonicalJson, SweepSpecError, trialOptions, validateSweepSpec, type ParamValue, type SweepSpec, type SweepSpecInput } from './spec.js';
+
+export const SWEEP_FILE = 'sweep.json';
+export const SWEEP_FORMAT_VERSION = 1;
+
+/**
+ * pending: not started; running: training (or killed while training);
+ * finished: trained to its planned epochs (or stopped by its own early stopping);
+ * pruned: stopped by the sweep's median rule or not promoted by successive halving;
+ * failed: training failed (e.g. the loss diverged); interrupted: Ctrl-C, resumed by the next start.
+ */
+export type TrialStatus = 'pending' | 'running' | 'finished' | 'pruned' | 'failed' | 'interrupted';
+
+export interface TrialRecord {
+  index: number;
+  /** Run-directory name, e.g. "trial-003". */
+  name: string;
+  /** Run directory relative to the sweep directory. */
+  dir: string;
+  /** The values of the sweep's parameters (dotted paths). */
+  params: Record<string, ParamValue>;
+  status: TrialStatus;
+  /** Epochs the trial is to train (with successive halving: its current rung's). */
+  epochsPlanned: number;
+  epochsDone: number;
+  /** Successive halving: the rung (0-based) the trial reached. */
+  rung?: number;
+  bestEpoch: number | null;
+  bestValLoss: number | null;
+  bestValAcc: number | null;
+  /** Best value of the sweep's metric (what trials are ranked by; validation only). */
+  value: number | null;
+  history: { epoch: number; trainLoss: number; trainAcc: number; valLoss: number; valAcc: number }[];
+  /** Trainable parameters and multiply-adds of the trial's model. */
+  modelParams: number | null;
+  macs: number | null;
+  resumes: number;
+  stopped?: { rule: 'median' | 'halving'; epoch: number; reason: string };
+  message?: string;
+  updatedAt?: string;
+}
+
+export type SweepStatus = 'running' | 'interrupted' | 'finished' | 'failed';
+
+/** sweep.json: the spec, the trial table and the outcome. Rewritten atomically after every change. */
+export interface SweepState {
+  version: number;
+  kind: 'sweep';
+  name: string;
+  status: SweepStatus;
+  createdAt: string;
+  updatedAt: string;
+  spec: SweepSpec;
+  /** Successive halving: epochs of each rung. */
+  rungs?: number[];
+  trials: TrialRecord[];
+  best: {
+    trial: string;
+    index: number;
+    params: Record<string, ParamValue>;
+    metric: SweepSpec['metric'];
+    value: number;
+    bestEpoch: number | null;
+    bestValLoss: number | null;
+    bestValAcc: number | null;
+    /** The test split, measured once for this trial only after the sweep completed. */
+    test?: { loss: number; accuracy: number; epoch: number; evaluatedAt: string };
+  } | null;
+  message?: string;
+}
+
+export interface SweepHooks extends Omit<TrainHooks, 'signal'> {
+  onTrialStart?(trial: TrialRecord, info: { total: number; epochs: number; action: 'train' | 'resume' }): void;
+  onTrialEnd?(trial: TrialRecord): void;
+}
+
+export interface RunSweepOptions extends EngineOptions {
+  /** The sweep directory: sweep.json and one run directory per trial. */
+  dir: string;
+  hooks?: SweepHooks;
+  /** Aborting stops the running trial after its current batch (with a checkpoint); the next start resumes it. */
+  signal?: AbortSignal;
+}
+
+const now = () => new Date().toISOString();
+
+/** Spec fields that decide the trials and their outcome (name and description are labels). */
+function identity(spec: SweepSpec): unknown {
+  const { name: _n, description: _d, ...rest } = spec;
+  return JSON.parse(canonicalJson(rest));
+}
+
+function newTrial(t: { index: number; name: string; params: Record<string, ParamValue> }, epochs: number, rung?: number): TrialRecord {
+  return {
+    index: t.index, name: t.name, dir: t.name, params: t.params, status: 'pending', epochsPlanned: epochs, epochsDone: 0,
+    ...(rung !== undefined ? { rung } : {}),
+    bestEpoch: null, bestValLoss: null, bestValAcc: null, value: null, history: [], modelParams: null, macs: null, resumes: 0,
+  };
+}
+
+function fromHistory(trial: TrialRecord, history: readonly EpochMetrics[], metric: SweepSpec['metric']): void {
+  trial.history = history.map((m) => ({ epoch: m.epoch, trainLoss: m.trainLoss, trainAcc: m.trainAcc, valLoss: m.valLoss, valAcc: m.valAcc }));
+  trial.epochsDone = history.length;
+  trial.value = bestOf(metricSeries(history, metric), metric);
+  // The trainer's best epoch: lowest validation loss.
+  let best: EpochMetrics | null = null;
+  for (const m of history) if (!best || m.valLoss < best.valLoss) best = m;
+  trial.bestEpoch = best?.epoch ?? null;
+  trial.bestValLoss = best?.valLoss ?? null;
+  trial.bestValAcc = best?.valAcc ?? null;
+  trial.updatedAt = now();
+}
+
+function fromReport(trial: TrialRecord, report: RunReport, metric: SweepSpec['metric']): void {
+  fromHistory(trial, report.history, metric);
+  trial.modelParams = report.params.trainable;
+  trial.macs = report.params.macs;
+  trial.resumes = report.resumes;
+}
+
+/** Reads a sweep directory's sweep.json. */
+export function readSweep(dir: string): SweepState {
+  const state = readJsonFile<SweepState>(join(resolve(dir), SWEEP_FILE), 'Sweep state');
+  if (state.kind !== 'sweep') throw new Error(`${join(dir, SWEEP_FILE)} is not a sweep (kind ${JSON.stringify(state.kind)})`);
+  return state;
+}
+
+/** Trials that may be chosen: trained to the end (with successive halving: to the last rung). */
+export function eligibleTrials(state: SweepState): TrialRecord[] {
+  const last = state.rungs ? state.rungs.length - 1 : undefined;
+  return state.trials.filter((t) => t.status === 'finished' && t.value !== null && (last === undefined || t.rung === last));
+}
+
+/** Trials ranked by the metric: eligible ones first (best first), then the others with a value, then those without. */
+export function rankTrials(state: SweepState): TrialRecord[] {
+  const metric = state.spec.metric;
+  const eligible = new Set(eligibleTrials(state));
+  const order = (a: TrialRecord, b: TrialRecord) => {
+    const ea = eligible.has(a), eb = eligible.has(b);
+    if (ea !== eb) return ea ? -1 : 1;
+    if ((a.value === null) !== (b.value === null)) return a.value === null ? 1 : -1;
+    if (a.value !== null && b.value !== null && a.value !== b.value) return isBetter(metric, a.value, b.value) ? -1 : 1;
+    return a.index - b.index;
+  };
+  return [...state.trials].sort(order);
+}
+
+/**
+ * Runs (or continues) a hyper-parameter sweep in `dir`. Every trial is a
+ * normal run directory (`<dir>/trial-003`, with its hparams in TensorBoard's
+ * HParams plugin); `<dir>/sweep.json` holds the spec, the trial table and the
+ * outcome. Trials run one after another in the spec's deterministic order; a
+ * sweep killed at any moment and started again with the same spec continues
+ * where it stopped (finished trials are kept, a half-finished one resumes from
+ * its checkpoint). The best trial is chosen on validation metrics only; the
+ * test split is evaluated once, for that trial, when the sweep is complete.
+ */
+export async function runSweep(input: SweepSpecInput | SweepSpec, options: RunSweepOptions): Promise<SweepState> {
+  const dir = resolve(options.dir);
+  const spec = validateSweepSpec(input, { defaultName: basename(dir) });
+  const planned = planTrials(spec);
+  mkdirSync(dir, { recursive: true });
+  const release = lockDirectory(join(dir, '.sweep.lock'), `Sweep ${dir}`);
+  try {
+    return await sweepLoop(spec, planned, dir, options);
+  } finally {
+    release();
+  }
+}
+
+async function sweepLoop(spec: SweepSpec, planned: ReturnType<typeof planTrials>, dir: string, options: RunSweepOptions): Promise<SweepState> {
+  const file = join(dir, SWEEP_FILE);
+  const hooks = options.hooks ?? {};
+  const log = (m: string) => hooks.log?.(m);
+  const pruning = spec.pruning;
+  const rungs = pruning?.rule === 'halving' ? halvingRungs(pruning) : undefined;
+  let state: SweepState;
+  if (existsSync(file)) {
+    state = readSweep(dir);
+    const diff = firstDifference(identity(state.spec), identity(spec));
+    if (diff !== null) {
+      throw new SweepSpecError(`${dir} holds a sweep with a different spec (it differs at "${diff}"). Continue it with its own spec `
+        + `(saved in ${file}), or start this one in another directory (--dir).`);
+    }
+    if (state.status !== 'finished') log(`Continuing sweep ${state.name} in ${dir}: ${state.trials.filter((t) => ['finished', 'pruned', 'failed'].includes(t.status)).length} of ${state.trials.length} trials done.`);
+  } else {
+    state = {
+      version: SWEEP_FORMAT_VERSION, kind: 'sweep', name: spec.name, status: 'running', createdAt: now(), updatedAt: now(), spec,
+      ...(rungs ? { rungs } : {}),
+      trials: planned.map((t) => newTrial(t, rungs ? rungs[0]! : resolveTrainConfig(trialOptions(spec, t.params)).epochs, rungs ? 0 : undefined)),
+      best: null,
+    };
+  }
+  const save = () => {
+    state.updatedAt = now();
+    writeJsonFile(file, state);
+  };
+  if (state.status === 'finished' && state.best && (!spec.test || state.best.test)) return state;
+  state.status = 'running';
+  delete state.message;
+  save();
+
+  const engine: EngineOptions = { ...(options.backend ? { backend: options.backend } : {}), ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) };
+  const completedSeries = () => state.trials.filter((t) => t.status === 'finished').map((t) => t.history.map((h) => h[spec.metric]));
+
+  /** Trains one trial to `epochs`; false when the sweep was interrupted. */
+  const runTrial = async (trial: TrialRecord, epochs: number): Promise<boolean> => {
+    if (options.signal?.aborted) return false;
+    const runDir = join(dir, trial.dir);
+    const median = pruning?.rule === 'median' ? { metric: spec.metric, warmup: pruning.warmup, minTrials: pruning.minTrials, epochs } : null;
+    const completed = median ? completedSeries() : [];
+    const markPruned = (d: MedianDecision) => {
+      trial.status = 'pruned';
+      trial.stopped = { rule: 'median', epoch: d.epoch, reason: d.reason };
+      noteInReport(runDir, `Stopped by sweep ${spec.name} after epoch ${d.epoch}: ${d.reason}.`);
+      log(`${trial.name}: stopped after epoch ${d.epoch} (${d.reason})`);
+    };
+    trial.epochsPlanned = epochs;
+    // After a restart, replay the median rule on what the trial has already recorded.
+    if (median && existsSync(join(runDir, 'report.json'))) {
+      const report = readReport(runDir);
+      const d = firstMedianStop(metricSeries(report.history, spec.metric), completed, median);
+      if (d) {
+        fromReport(trial, report, spec.metric);
+        trial.history = trial.history.slice(0, d.epoch);
+        markPruned(d);
+        save();
+        hooks.onTrialEnd?.(trial);
+        return true;
+      }
+    }
+    const controller = new AbortController();
+    const forward = () => controller.abort();
+    options.signal?.addEventListener('abort', forward);
+    const stop: { decision: MedianDecision | null } = { decision: null };
+    const trainHooks: TrainHooks = {
+      ...hooks,
+      signal: controller.signal,
+      onEpoch: (metrics, info) => {
+        // report.json is written before onEpoch: it holds the whole history, also after a resume.
+        const history = readReport(runDir).history;
+        fromHistory(trial, history, spec.metric);
+        save();
+        hooks.onEpoch?.(metrics, info);
+        if (median && !stop.decision) {
+          const d = medianRuleDecision(metricSeries(history, spec.metric), completed, median);
+          if (d.stop) {
+            stop.decision = d;
+            controller.abort();
+          }
+        }
+      },
+    };
+    try {
+      const action = trainingAction(runDir, epochs);
+      if (action !== 'skip') {
+        trial.status = 'running';
+        save();
+        hooks.onTrialStart?.(trial, { total: state.trials.length, epochs, action });
+      }
+      const outcome = await trainTo(runDir, trialOptions(spec, trial.params), epochs, trainHooks, engine);
+      fromReport(trial, outcome.report, spec.metric);
+      const status = outcome.report.status;
+      if (outcome.error || status === 'failed') {
+        trial.status = 'failed';
+        trial.message = outcome.error?.message ?? outcome.report.message ?? 'training failed';
+        log(`${trial.name}: failed: ${trial.message}`);
+      } else if (stop.decision) {
+        markPruned(stop.decision);
+      } else if (status === 'interrupted' || status === 'running') {
+        trial.status = 'interrupted';
+        save();
+        return false;
+      } else {
+        trial.status = 'finished';
+      }
+      if (status === 'stopped-early') trial.message = outcome.report.message;
+      save();
+      if (action !== 'skip' || trial.status !== 'finished') hooks.onTrialEnd?.(trial);
+      return true;
+    } finally {
+      options.signal?.removeEventListener('abort', forward);
+    }
+  };
+
+  const interrupted = () => {
+    state.status = 'interrupted';
+    state.message = 'Interrupted: start the sweep again with the same spec and directory to continue.';
+    save();
+    return state;
+  };
+
+  if (!rungs) {
+    for (const trial of state.trials) {
+      if (trial.status === 'finished' || trial.status === 'pruned' || trial.status === 'failed') continue;
+      if (!(await runTrial(trial, trial.epochsPlanned))) return interrupted();
+    }
+  } else {
+    const halving = pruning as Extract<SweepSpec['pruning'], { rule: 'halving' }>;
+    for (let r = 0; r < rungs.length; r++) {
+      const entrants = state.trials.filter((t) => (t.rung ?? 0) >= r);
+      for (const trial of entrants) {
+        if (trial.rung !== r || trial.status === 'pruned' || trial.status === 'failed') continue;
+        if (trial.status === 'finished' && trial.epochsDone >= rungs[r]!) continue;
+        if (!(await runTrial(trial, rungs[r]!))) return interrupted();
+      }
+      if (r === rungs.length - 1) break;
+      const candidates = entrants.map((t) => ({
+        index: t.index,
+        value: t.status === 'failed' ? null : bestOf(t.history.filter((h) => h.epoch <= rungs[r]!).map((h) => h[spec.metric]), spec.metric),
+      }));
+      const { promoted, stopped } = halvingPromotion(candidates, halving.eta, spec.metric);
+      for (const trial of entrants) {
+        if (promoted.includes(trial.index) && trial.rung === r) {
+          trial.rung = r + 1;
+          trial.status = 'pending';
+          trial.epochsPlanned = rungs[r + 1]!;
+        } else if (stopped.includes(trial.index) && trial.rung === r && trial.status === 'finished') {
+          const reason = `successive halving: not among the best ${promoted.length} of ${entrants.length} after rung ${r + 1} (${rungs[r]} epochs)`;
+          trial.status = 'pruned';
+          trial.stopped = { rule: 'halving', epoch: rungs[r]!, reason };
+          noteInReport(join(dir, trial.dir), `Stopped by sweep ${spec.name}: ${reason}.`);
+        }
+      }
+      log(`Rung ${r + 1} (${rungs[r]} epochs): ${promoted.map((i) => state.trials[i]!.name).join(', ')} continue to ${rungs[r + 1]} epochs.`);
+      save();
+    }
+  }
+
+  // Choose on validation metrics only; then measure the test split once, for the chosen trial.
+  const best = rankTrials(state).find((t) => eligibleTrials(state).includes(t));
+  if (!best) {
+    state.status = 'failed';
+    state.best = null;
+    state.message = 'No trial finished: nothing to choose.';
+    save();
+    return state;
+  }
+  state.best = {
+    trial: best.name, index: best.index, params: best.params, metric: spec.metric, value: best.value!,
+    bestEpoch: best.bestEpoch, bestValLoss: best.bestValLoss, bestValAcc: best.bestValAcc,
+  };
+  log(`Best: ${best.name} (${describeParams(best.params)}): ${spec.metric} ${best.value!.toFixed(4)}`);
+  if (spec.test) {
+    const runDir = join(dir, best.dir);
+    const previous = readReport(runDir).test;
+    if (previous) {
+      state.best.test = { loss: previous.loss, accuracy: previous.accuracy, epoch: previous.epoch, evaluatedAt: previous.evaluatedAt };
+    } else {
+      const r = await evaluateRun(runDir, { ...engine, log });
+      state.best.test = { loss: r.loss, accuracy: r.accuracy, epoch: r.epoch, evaluatedAt: readReport(runDir).test?.evaluatedAt ?? now() };
+    }
+    log(`Test (evaluated once, ${best.name}): loss ${state.best.test.loss.toFixed(4)}, accuracy ${state.best.test.accuracy.toFixed(4)}`);
+  }
+  state.status = 'finished';
+  save();
+  return state;
+}
