@@ -112,25 +112,23 @@ export function conv2DBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backe
 
 /**
  * The taps r, r+s, r+2s, … of a [fh, fw, cin, cout] filter, flipped in space
- * and with in/out channels swapped: the filter of one phase of dx.
+ * and with in/out channels swapped: the filter of one phase of dx. Taps are
+ * copied as whole [cin, cout] blocks; the channel swap is wasm's Transpose.
  */
 function flippedFilter(ctx: KernelContext, filter: tf.TensorInfo, rh: number, rw: number, sh: number, sw: number): tf.TensorInfo {
   const [fh, fw, c, co] = filter.shape as [number, number, number, number];
   const th = Math.ceil((fh - rh) / sh), tw = Math.ceil((fw - rw) / sw);
-  const sub = ctx.temp([th, tw, co, c]);
-  const subHeap = ctx.heap(sub);
+  const block = c * co;
+  const taps = ctx.temp([th, tw, c, co]);
+  const tapsHeap = ctx.heap(taps);
   const wHeap = ctx.heap(filter);
   for (let t = 0; t < th; t++) {
     for (let u = 0; u < tw; u++) {
-      const kh = rh + (th - 1 - t) * sh, kw = rw + (tw - 1 - u) * sw;
-      const src = (kh * fw + kw) * c * co;
-      const dst = (t * tw + u) * co * c;
-      for (let ci = 0; ci < c; ci++) {
-        for (let o = 0; o < co; o++) subHeap[dst + o * c + ci] = wHeap[src + ci * co + o]!;
-      }
+      const src = ((rh + (th - 1 - t) * sh) * fw + rw + (tw - 1 - u) * sw) * block;
+      tapsHeap.set(wHeap.subarray(src, src + block), (t * tw + u) * block);
     }
   }
-  return sub;
+  return ctx.run('Transpose', { x: taps }, { perm: [0, 1, 3, 2] });
 }
 
 interface PhaseGeometry { n: number; h: number; w: number; c: number; mh: number; mw: number; sh: number; sw: number; offH: number; offW: number }
