@@ -5,9 +5,10 @@ type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs: tf.N
 type KernelFunc = (args: KernelArgs) => tf.TensorInfo;
 
 /**
- * Replacements for stock wasm kernels that are correct but slow in training
- * (measured in a ResNet-18 step): each rewrites the call into a shape that
- * the stock kernel runs on XNNPACK, and otherwise delegates to it.
+ * Replacements for stock wasm kernels that are correct but slow in training:
+ * each rewrites the call into a shape that the stock kernel runs on XNNPACK,
+ * and otherwise delegates to it. (Sum/Mean over batch norm's leading axes were
+ * measured too: a one-pass replacement was no faster than stock, so it is not kept.)
  */
 
 function swapLastTwo(ctx: KernelContext, t: tf.TensorInfo): tf.TensorInfo {
@@ -31,44 +32,8 @@ function batchMatMulTransposeFirst(stock: KernelFunc): KernelFunc {
   };
 }
 
-/** Axes [0..k) of a rank-n tensor with k < n: a reduction over leading axes, e.g. batch norm's [0, 1, 2]. */
-function leadingAxes(axis: number | number[], rank: number): number | null {
-  const axes = (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + rank : a)).sort((x, y) => x - y);
-  if (axes.length === 0 || axes.length >= rank || axes.some((a, i) => a !== i)) return null;
-  return axes.length;
-}
-
-/**
- * Sum over leading axes (batch norm's [0, 1, 2]) makes the stock kernel
- * transpose the whole input first; a single pass over the heap, accumulating
- * each channel in double precision, reads it once and in order.
- */
-function reduceLeading(stock: KernelFunc, mean: boolean): KernelFunc {
-  return (args) => {
-    const { x } = args.inputs as { x: tf.TensorInfo };
-    const { axis, keepDims } = args.attrs as { axis: number | number[]; keepDims: boolean };
-    const k = leadingAxes(axis, x.shape.length);
-    if (k === null || x.dtype !== 'float32') return stock(args);
-    const m = x.shape.slice(0, k).reduce((a, b) => a * b, 1);
-    const c = x.shape.slice(k).reduce((a, b) => a * b, 1);
-    const backend = args.backend as WasmBackend;
-    const out = backend.makeOutput(keepDims ? x.shape.map((d, i) => (i < k ? 1 : d)) : x.shape.slice(k), 'float32');
-    const sums = new Float64Array(c);
-    const values = backend.typedArrayFromHeap(x);
-    for (let row = 0; row < m; row++) {
-      const at = row * c;
-      for (let j = 0; j < c; j++) sums[j] += values[at + j]!;
-    }
-    const target = backend.typedArrayFromHeap(out);
-    for (let j = 0; j < c; j++) target[j] = mean ? sums[j]! / m : sums[j]!;
-    return out;
-  };
-}
-
 const wrappers: Record<string, (stock: KernelFunc) => KernelFunc> = {
   BatchMatMul: batchMatMulTransposeFirst,
-  Sum: (stock) => reduceLeading(stock, false),
-  Mean: (stock) => reduceLeading(stock, true),
 };
 
 /** The replacement configs, each keeping the stock kernel's setup (its wasm function bindings). */
