@@ -6,6 +6,7 @@ import { ComplexityCache, architectures } from './complexity.js';
 import { downloadName, scalarsCsv, scalarsJson } from './export.js';
 import { HttpError } from './paths.js';
 import { RunStore, diagnosisOf, hparamsOfRun, type RunStoreOptions } from './store.js';
+import { StudyStore } from './studies.js';
 import type { ScalarsResponse } from './types.js';
 
 export interface DashboardAppOptions extends RunStoreOptions {
@@ -43,6 +44,10 @@ export const API_ENDPOINTS = [
   'GET /api/architectures',
   'GET /api/architectures/:name/summary?depth=<n>',
   'GET /api/complexity?all=1&names=<name,name>',
+  'GET /api/sweeps',
+  'GET /api/sweeps/:sweep',
+  'GET /api/searches',
+  'GET /api/searches/:search',
 ];
 
 const notBuiltPage = (clientDir: string) => `<!doctype html>
@@ -59,6 +64,7 @@ const notBuiltPage = (clientDir: string) => `<!doctype html>
 /** The dashboard's express app: the JSON API for one logdir, and the built client. */
 export function createDashboardApp(o: DashboardAppOptions): express.Express {
   const store = new RunStore(o.logdir, o);
+  const studies = new StudyStore(o.logdir, o.scanIntervalMs);
   const complexity = new ComplexityCache();
   const clientDir = o.clientDir ?? join(packageRoot(), 'dist', 'client');
   const app = express();
@@ -133,6 +139,22 @@ export function createDashboardApp(o: DashboardAppOptions): express.Express {
     const all = req.query.all === '1' || req.query.all === 'true';
     const names = typeof req.query.names === 'string' && req.query.names ? req.query.names.split(',').map((n) => n.trim()).filter(Boolean) : undefined;
     res.json(await complexity.compare({ all, names }));
+  });
+
+  api.get('/sweeps', async (_req, res) => {
+    res.json(await studies.sweeps());
+  });
+
+  api.get('/sweeps/:sweep', async (req, res) => {
+    res.json(await studies.sweep(req.params.sweep));
+  });
+
+  api.get('/searches', async (_req, res) => {
+    res.json(await studies.searches());
+  });
+
+  api.get('/searches/:search', async (req, res) => {
+    res.json(await studies.search(req.params.search));
   });
 
   api.use((req, _res, next) => next(new HttpError(404, `No such API endpoint: ${req.method} ${req.originalUrl.split('?')[0]}`)));

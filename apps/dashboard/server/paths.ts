@@ -20,12 +20,14 @@ export function isInside(root: string, path: string): boolean {
  * Checks a run name from a request (relative to the logdir, '/'-separated, '.' for the logdir itself)
  * and returns its real path. Absolute paths, '..' segments, backslashes, NUL bytes and paths whose real
  * location (after symlinks) is outside the logdir are refused with 403; paths that do not exist with 404.
+ * `what` names the thing in messages ('run', 'sweep', 'search').
  */
-export async function resolveRunPath(root: string, name: string): Promise<string> {
-  if (typeof name !== 'string' || name === '') throw new HttpError(400, 'A run name is required');
-  if (name.includes('\0')) throw new HttpError(403, 'Run names may not contain NUL bytes');
+export async function resolveRunPath(root: string, name: string, what = 'run'): Promise<string> {
+  const What = what[0]!.toUpperCase() + what.slice(1);
+  if (typeof name !== 'string' || name === '') throw new HttpError(400, `A ${what} name is required`);
+  if (name.includes('\0')) throw new HttpError(403, `${What} names may not contain NUL bytes`);
   if (isAbsolute(name) || name.startsWith('/') || /^[a-zA-Z]:/.test(name) || name.includes('\\')) {
-    throw new HttpError(403, `Refused: "${name}" is an absolute path; runs are named relative to the logdir`);
+    throw new HttpError(403, `Refused: "${name}" is an absolute path; ${what} names are relative to the logdir`);
   }
   const segments = name.split('/');
   if (segments.includes('..')) throw new HttpError(403, `Refused: "${name}" leaves the logdir ('..')`);
@@ -35,7 +37,7 @@ export async function resolveRunPath(root: string, name: string): Promise<string
   try {
     real = await realpath(candidate);
   } catch {
-    throw new HttpError(404, `Unknown run "${name}"`);
+    throw new HttpError(404, `Unknown ${what} "${name}"`);
   }
   if (!isInside(root, real)) throw new HttpError(403, `Refused: "${name}" points outside the logdir`);
   return real;

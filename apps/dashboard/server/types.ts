@@ -199,3 +199,194 @@ export interface ComplexityResponse {
 export interface ErrorResponse {
   error: string;
 }
+
+/** @cnnlab/search's statuses (sweep.json). */
+export type SweepStatus = 'running' | 'interrupted' | 'finished' | 'failed';
+export type TrialStatus = 'pending' | 'running' | 'finished' | 'pruned' | 'failed' | 'interrupted';
+export type SweepMetric = 'valLoss' | 'valAcc';
+
+/** A sweep's parameter value as a table shows it: lists and objects as JSON text. */
+export type ParamCell = HParamValue | null;
+
+export interface SweepBest {
+  trial: string;
+  params: Record<string, ParamCell>;
+  metric: SweepMetric;
+  /** The best value of the sweep's metric (validation only). */
+  value: number;
+  bestEpoch: number | null;
+  bestValLoss: number | null;
+  bestValAcc: number | null;
+  /** The test split, measured once for the chosen trial only after the sweep completed; null until then. */
+  test: { loss: number; accuracy: number; epoch: number; evaluatedAt: string } | null;
+}
+
+/** One directory under the logdir holding a sweep.json. */
+export interface SweepSummary {
+  /** The sweep directory relative to the logdir ('.' for the logdir itself): its id in URLs. */
+  name: string;
+  /** The spec's name. */
+  title: string | null;
+  status: SweepStatus | null;
+  method: 'grid' | 'random' | null;
+  metric: SweepMetric | null;
+  /** "median rule after 1 warm-up epoch", "successive halving η=2 over rungs of 1, 2 epochs", or null. */
+  pruning: string | null;
+  trials: number;
+  /** Trials by status (only the statuses present). */
+  byStatus: Partial<Record<TrialStatus, number>>;
+  best: SweepBest | null;
+  /** Test accuracy of the chosen configuration, once evaluated. */
+  testAccuracy: number | null;
+  updatedAt: string | null;
+  /** Why sweep.json could not be read (the other fields are then empty). */
+  error?: string;
+}
+
+export interface SweepsResponse {
+  logdir: string;
+  sweeps: SweepSummary[];
+  warnings: string[];
+}
+
+export interface SweepTrial {
+  /** Rank among the trials that may be chosen (trained to the end), 1 = best; null for the others. */
+  rank: number | null;
+  name: string;
+  /** The trial's run, relative to the logdir (for /api/runs/:run/…). */
+  run: string;
+  params: Record<string, ParamCell>;
+  status: TrialStatus;
+  epochsDone: number;
+  epochsPlanned: number;
+  /** Successive halving: the rung (0-based) the trial reached; null without halving. */
+  rung: number | null;
+  /** Successive halving: continued past the first rung. */
+  promoted: boolean;
+  bestEpoch: number | null;
+  bestValLoss: number | null;
+  bestValAcc: number | null;
+  /** Best value of the sweep's metric: what trials are ranked by. */
+  value: number | null;
+  modelParams: number | null;
+  macs: number | null;
+  /** Why the sweep stopped it (pruned). */
+  stopped: { rule: 'median' | 'halving'; epoch: number; reason: string } | null;
+  message: string | null;
+  /** The chosen configuration. */
+  best: boolean;
+}
+
+export interface SweepResponse extends Omit<SweepSummary, 'error' | 'trials'> {
+  description: string | null;
+  seed: number | null;
+  /** Successive halving: epochs of each rung. */
+  rungs: number[] | null;
+  /** Whether the chosen trial is to be evaluated on the test split when the sweep completes. */
+  testPlanned: boolean;
+  /** The swept parameters (dotted paths), with the values the trials took. */
+  parameters: HParamsColumn[];
+  /** Ranked: eligible trials best first, then the others. */
+  trials: SweepTrial[];
+  message: string | null;
+  warnings: string[];
+}
+
+export type SearchStatus = 'running' | 'interrupted' | 'finished';
+export type SearchModelStatus = 'pending' | 'running' | 'finished' | 'failed' | 'interrupted';
+export type EdfRelation = 'a-dominates' | 'b-dominates' | 'equal' | 'cross';
+
+export interface Stats {
+  min: number;
+  median: number;
+  mean: number;
+  max: number;
+}
+
+export interface SearchComparison {
+  /** The space whose EDF dominates every other's, or null. */
+  dominant: string | null;
+  pairs: { a: string; b: string; relation: EdfRelation }[];
+}
+
+/** One directory under the logdir holding a search.json. */
+export interface SearchSummary {
+  /** The search directory relative to the logdir ('.' for the logdir itself). */
+  name: string;
+  status: SearchStatus | null;
+  spaces: { name: string; sampled: number; finished: number; medianError: number | null }[];
+  samplesPerSpace: number | null;
+  epochs: number | null;
+  input: number[] | null;
+  datasetLimit: number | null;
+  models: number;
+  finished: number;
+  dominant: string | null;
+  updatedAt: string | null;
+  error?: string;
+}
+
+export interface SearchesResponse {
+  logdir: string;
+  searches: SearchSummary[];
+  warnings: string[];
+}
+
+export interface SearchSpace {
+  name: string;
+  description: string;
+  constraints: { sharedBottleneck: boolean; sharedGroupWidth: boolean; increasingWidths: boolean; increasingDepths: boolean };
+  sampled: number;
+  finished: number;
+  failed: number;
+  /** Validation errors of the finished models, ascending. */
+  errors: number[];
+  /** min / median / mean / max validation error; null without finished models. */
+  stats: Stats | null;
+  /** F(e) = fraction of models with error < e, on a grid of thresholds. */
+  edf: { threshold: number; perMille: number; fraction: number }[];
+  /** The exact step function: F just above each distinct error. */
+  steps: { error: number; fraction: number }[];
+  params: Stats | null;
+  macs: Stats | null;
+}
+
+export interface SearchModelRow {
+  space: string;
+  index: number;
+  name: string;
+  /** The model's run, relative to the logdir. */
+  run: string;
+  status: SearchModelStatus;
+  params: number | null;
+  macs: number | null;
+  /** 1 − validation accuracy at the best epoch. */
+  valError: number | null;
+  valAcc: number | null;
+  valLoss: number | null;
+  bestEpoch: number | null;
+  epochs: number;
+  config: { stemChannels: number; stages: { depth: number; width: number; groupWidth: number; bottleneckRatio: number }[] };
+  message: string | null;
+}
+
+export interface SearchResponse {
+  name: string;
+  status: SearchStatus;
+  options: {
+    samplesPerSpace: number;
+    epochs: number;
+    input: number[];
+    datasetLimit: number;
+    stages: number;
+    seed: number;
+    edfStep: number;
+    ranges: { depth: number[]; width: number[]; groupWidth: number[]; bottleneckRatio: number[] };
+  };
+  spaces: SearchSpace[];
+  comparison: SearchComparison;
+  models: SearchModelRow[];
+  updatedAt: string;
+  message: string | null;
+  warnings: string[];
+}

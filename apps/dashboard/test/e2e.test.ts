@@ -1,5 +1,6 @@
 /**
  * End to end in a real browser: a run trained by the real trainer and a TensorBoard run of another tool,
+ * then a tiny sweep and design-space search run by @cnnlab/search while the dashboard is open,
  * the client built by Vite, the server on an ephemeral port, Debian's chromium driven by playwright-core.
  * Screenshots go to apps/dashboard/screenshots/ (git-ignored).
  *
@@ -16,8 +17,10 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { diagnoseFit } from '@cnnlab/analysis';
 import { SummaryWriter } from '@cnnlab/tfevents';
 import { evaluateRun, train, type RunReport } from '@cnnlab/trainer';
+import { runDesignSpaceSearch, runSweep } from '@cnnlab/search';
 import '@cnnlab/arch-lenet';
 import { startDashboard, type Dashboard } from '../server/index.js';
+import { dominanceText } from '../src/lib/edf.js';
 
 const ROOT = dirname(import.meta.dirname);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -203,6 +206,69 @@ describe.runIf(available || Boolean(process.env.CI))('dashboard in a browser', (
     await page.getByTestId('bars-params').getByTestId('bar').first().waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('bars-params').getByTestId('bar').count()).toBeGreaterThan(5);
     await screenshot(page, '05-complexity.png');
+  });
+
+  it('ranks a sweep\'s trials, with pruned and promoted ones, the best marked and its test accuracy', async () => {
+    // A sweep written while the dashboard is open: 3 learning rates, successive halving (rungs of 1 and 2 epochs).
+    const started = Date.now();
+    const sweep = await runSweep({
+      name: 'lenet-lr', method: 'grid', metric: 'valLoss',
+      base: { arch: 'lenet', archOptions: { activation: 'relu' }, epochs: 2, dataset: { limit: 300 }, batchSize: 32, logEveryBatches: 0 },
+      parameters: { lr: { values: [0.02, 0.1, 0.3] } },
+      pruning: { rule: 'halving', eta: 2, minEpochs: 1, maxEpochs: 2 },
+    }, { dir: join(logdir, 'sweeps', 'lenet-lr') });
+    console.log(`e2e: sweep of ${sweep.trials.length} trials in ${Date.now() - started} ms`);
+    expect(sweep.status).toBe('finished');
+
+    await page.getByTestId('tab-sweeps').click();
+    const rows = page.getByTestId('trial-row');
+    await expect.poll(() => rows.count()).toBe(3);
+    expect(page.url()).toContain('#/sweeps?sweep=sweeps%2Flenet-lr');
+    const best = rows.first();
+    expect(await best.getAttribute('data-trial')).toBe(sweep.best!.trial);
+    expect(await best.getByTestId('best-mark').count()).toBe(1);
+    expect(await best.getByTestId('promoted').textContent()).toBe('promoted to rung 2 (2 epochs)');
+    expect(await best.getByTestId('trial-test').textContent()).toBe(sweep.best!.test!.accuracy.toFixed(4));
+    expect(await page.getByTestId('sweep-test').textContent()).toContain('the test split was evaluated once, for the');
+    for (const i of [1, 2]) expect(await rows.nth(i).getByTestId('status').textContent()).toBe('pruned after epoch 1');
+    expect(await page.getByTestId('pc-line').count()).toBe(3);
+    await screenshot(page, '06-sweeps.png');
+
+    // A trial opens its curves.
+    await best.getByRole('button', { name: sweep.best!.trial }).click();
+    await expect.poll(() => page.getByTestId('loss-chart').getByTestId('series-path').count()).toBe(2);
+    expect(page.url()).toContain(`#/curves?runs=${encodeURIComponent(`sweeps/lenet-lr/${sweep.best!.trial}`)}`);
+  });
+
+  it('compares the design spaces by their EDFs and lists the sampled models', async () => {
+    const started = Date.now();
+    const search = await runDesignSpaceSearch({
+      dir: join(logdir, 'search', 'anynet'), samplesPerSpace: 3, epochs: 1, input: [1, 16, 16], datasetLimit: 300, stages: 2, stemChannels: 8, lr: 0.1, seed: 3,
+      ranges: { depth: [1, 2], width: [8, 16], groupWidth: [4, 8] },
+    });
+    console.log(`e2e: design-space search of ${search.models.length} models in ${Date.now() - started} ms`);
+    expect(search.status).toBe('finished');
+
+    await page.getByTestId('tab-search').click();
+    const rows = page.getByTestId('model-row');
+    await expect.poll(() => rows.count()).toBe(6);
+    const chart = page.getByTestId('edf-chart');
+    expect(await chart.getByTestId('series-path').count()).toBe(2);
+    expect(await chart.getByTestId('legend-item').allTextContents()).toEqual(['AnyNetX_A (3 models)', 'AnyNetX_E (3 models)'].map((t) => expect.stringContaining(t)));
+    expect(await page.getByTestId('edf-verdict').textContent()).toBe(dominanceText(search.comparison, search.spaces));
+    // Sorted by validation error, best first.
+    const errors = (await rows.getByTestId('model-error').allTextContents()).map(Number);
+    expect(errors).toEqual([...errors].sort((a, b) => a - b));
+    await screenshot(page, '07-design-space.png');
+
+    await page.getByTestId('models-sort-params').click();
+    const byParams = search.models.map((m) => m.params!).sort((a, b) => a - b);
+    expect(await rows.first().getAttribute('data-run')).toBe(`search/anynet/${search.models.find((m) => m.params === byParams[0])!.runDir}`);
+    // A model opens its run's curves.
+    const run = (await rows.first().getAttribute('data-run'))!;
+    await rows.first().getByTestId('model-link').click();
+    await page.locator(`[data-testid=diagnosis][data-run="${run}"]`).waitFor();
+    await expect.poll(() => page.getByTestId('loss-chart').getByTestId('series-path').count()).toBe(2);
   });
 
   it('offers each run\'s scalars as CSV and JSON downloads', async () => {

@@ -4,6 +4,8 @@ import { TAGS } from '@cnnlab/trainer';
 import { curveRoles, historyFromSeries } from '../server/history.js';
 import { bottleneck, grouped } from '../src/lib/calc.js';
 import { formatBytes as fBytes, formatCount as fCount, formatMacs as fMacs, formatDuration } from '../src/lib/format.js';
+import { edfAt as searchEdfAt, reportThresholds } from '@cnnlab/search';
+import { dominanceText, edfAt, edfPoints, edfRange, edfThresholds } from '../src/lib/edf.js';
 import { formatHash, parseHash } from '../src/lib/route.js';
 import { linearTicks, logTicks, niceDomain, scale, tickLabel } from '../src/lib/scale.js';
 import { smooth } from '../src/lib/smooth.js';
@@ -98,9 +100,58 @@ describe('routes', () => {
   it('round-trips run names with "/", "," and "%"', () => {
     const runs = ['a/b', 'odd,name', '100%', '.'];
     const hash = formatHash({ tab: 'curves', runs });
-    expect(parseHash(hash)).toEqual({ tab: 'curves', runs, arch: null });
+    expect(parseHash(hash)).toEqual({ tab: 'curves', runs, arch: null, sweep: null, search: null });
     expect(parseHash('#/complexity?arch=resnet18-d2l')).toMatchObject({ tab: 'complexity', arch: 'resnet18-d2l' });
     expect(parseHash('#/nonsense').tab).toBe('runs');
+  });
+
+  it('names the sweep and the search shown', () => {
+    const sweeps = formatHash({ tab: 'sweeps', sweep: 'sweeps/lr,1' });
+    expect(sweeps).toBe('#/sweeps?sweep=sweeps%2Flr%2C1');
+    expect(parseHash(sweeps)).toMatchObject({ tab: 'sweeps', sweep: 'sweeps/lr,1', search: null });
+    expect(parseHash(formatHash({ tab: 'search', search: '.' }))).toMatchObject({ tab: 'search', search: '.' });
+    expect(formatHash({ tab: 'runs', sweep: 'x', search: 'y' })).toBe('#/runs');
+  });
+});
+
+describe('EDF curves and the dominance statement', () => {
+  const spaces = [{ name: 'AnyNetX_A', finished: 8 }, { name: 'AnyNetX_E', finished: 8 }];
+
+  it('states the dominating space as the course does', () => {
+    expect(dominanceText({ dominant: 'AnyNetX_E', pairs: [{ a: 'AnyNetX_A', b: 'AnyNetX_E', relation: 'b-dominates' }] }, spaces))
+      .toBe("AnyNetX_E's EDF lies above AnyNetX_A's: its models are better on the whole.");
+    const three = [...spaces, { name: 'AnyNetX_B', finished: 8 }];
+    expect(dominanceText({ dominant: 'AnyNetX_E', pairs: [] }, three)).toBe("AnyNetX_E's EDF lies above those of AnyNetX_A and AnyNetX_B: its models are better on the whole.");
+  });
+
+  it('says how the curves relate when none dominates', () => {
+    expect(dominanceText({ dominant: null, pairs: [{ a: 'AnyNetX_A', b: 'AnyNetX_E', relation: 'cross' }] }, spaces))
+      .toBe('The EDFs of AnyNetX_A and AnyNetX_E cross: neither space is better on the whole.');
+    expect(dominanceText({ dominant: null, pairs: [{ a: 'AnyNetX_A', b: 'AnyNetX_E', relation: 'equal' }] }, spaces))
+      .toBe('AnyNetX_A and AnyNetX_E have the same EDF: neither space is better on the whole.');
+    const three = [...spaces, { name: 'AnyNetX_B', finished: 8 }];
+    expect(dominanceText({ dominant: null, pairs: [
+      { a: 'AnyNetX_A', b: 'AnyNetX_E', relation: 'b-dominates' }, { a: 'AnyNetX_A', b: 'AnyNetX_B', relation: 'a-dominates' }, { a: 'AnyNetX_E', b: 'AnyNetX_B', relation: 'cross' },
+    ] }, three)).toBe("AnyNetX_E's EDF lies above AnyNetX_A's; AnyNetX_A's EDF lies above AnyNetX_B's; the EDFs of AnyNetX_E and AnyNetX_B cross: no space is better than all the others on the whole.");
+    expect(dominanceText({ dominant: null, pairs: [] }, [spaces[0]!, { name: 'AnyNetX_E', finished: 0 }])).toBe('No finished models in AnyNetX_E yet: the spaces cannot be compared.');
+    expect(dominanceText({ dominant: null, pairs: [] }, [spaces[0]!])).toMatch(/^Only one design space/);
+  });
+
+  it('draws each EDF from 0 below the smallest error to 1 above the largest', () => {
+    expect(edfRange([0.725, 0.875])).toEqual([0.7, 0.9]);
+    expect(edfRange([0.7, 0.9])).toEqual([0.65, 0.95]);
+    expect(edfRange([0.01, 1])).toEqual([0, 1]);
+    expect(edfPoints([{ error: 0.3, fraction: 0.5 }, { error: 0.4, fraction: 1 }], [0.25, 0.45])).toEqual([
+      { x: 0.25, y: 0 }, { x: 0.3, y: 0.5 }, { x: 0.4, y: 1 }, { x: 0.45, y: 1 },
+    ]);
+    expect(edfPoints([], [0, 1])).toEqual([]);
+  });
+
+  it('tabulates F(e) at the thresholds `cnnlab search report` shows, with the same values', () => {
+    const errors = [0.7667, 0.85, 0.8833, 0.75, 0.8, 0.85];
+    expect(edfThresholds(errors)).toEqual(reportThresholds(errors));
+    for (const t of [...edfThresholds(errors), 0, 0.8, 1, 1.2]) expect(edfAt(errors, t)).toBe(searchEdfAt(errors, t));
+    expect(edfAt([], 0.5)).toBe(0);
   });
 });
 

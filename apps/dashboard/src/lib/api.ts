@@ -1,8 +1,9 @@
 import type {
-  ArchitecturesResponse, ComplexityResponse, DiagnosisResponse, HParamsResponse, RunsResponse, ScalarsResponse, SummaryResponse,
+  ArchitecturesResponse, ComplexityResponse, DiagnosisResponse, HParamsResponse, RunsResponse, ScalarsResponse, SearchesResponse, SearchResponse,
+  SummaryResponse, SweepResponse, SweepsResponse,
 } from '../../server/types.js';
 
-/** A run name as one URL path segment ('/' and '.' escaped too, so "." and "a/b" survive URL normalisation). */
+/** A run (sweep, search) name as one URL path segment ('/' and '.' escaped too, so "." and "a/b" survive URL normalisation). */
 export function runSegment(run: string): string {
   return encodeURIComponent(run).replace(/\./g, '%2E');
 }
@@ -37,5 +38,9 @@ export const api = {
   summary: (name: string, depth: number | null, signal?: AbortSignal) =>
     get<SummaryResponse>(`/api/architectures/${encodeURIComponent(name)}/summary${depth === null ? '' : `?depth=${depth}`}`, signal),
   complexity: (all: boolean, signal?: AbortSignal) => get<ComplexityResponse>(`/api/complexity${all ? '?all=1' : ''}`, signal),
+  sweeps: (signal?: AbortSignal) => get<SweepsResponse>('/api/sweeps', signal),
+  sweep: (name: string, signal?: AbortSignal) => get<SweepResponse>(`/api/sweeps/${runSegment(name)}`, signal),
+  searches: (signal?: AbortSignal) => get<SearchesResponse>('/api/searches', signal),
+  search: (name: string, signal?: AbortSignal) => get<SearchResponse>(`/api/searches/${runSegment(name)}`, signal),
   exportUrl: (run: string, format: 'csv' | 'json') => `/api/runs/${runSegment(run)}/export.${format}`,
 };
