@@ -1,48 +1,16 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { compareArchitectures } from '@cnnlab/analysis';
-import { closeMatches, createModel, hasArchitecture, listArchitectures, summarize } from '@cnnlab/core';
+import { closeMatches, createModel, hasArchitecture, listArchitectures, loadInstalledFamilies, summarize } from '@cnnlab/core';
 import { HttpError } from './paths.js';
 import type { ArchitectureInfo, ArchitecturesResponse, ComplexityResponse, ComplexityRow, SummaryResponse } from './types.js';
-
-/** The families cnnlab ships; other installed @cnnlab/arch-* packages are found too (as `cnnlab list` does). */
-const KNOWN = ['lenet', 'alexnet', 'vgg', 'nin', 'googlenet', 'resnet', 'densenet', 'regnet'].map((f) => `@cnnlab/arch-${f}`);
 
 /** Models above this many parameters (by their reference counts) are left out of the comparison unless asked for. */
 export const LARGE_MODEL_PARAMS = 100_000_000;
 
-function installedArchPackages(): string[] {
-  const found = new Set(KNOWN);
-  const require = createRequire(import.meta.url);
-  for (const base of require.resolve.paths('@cnnlab/core') ?? []) {
-    const scope = join(base, '@cnnlab');
-    if (!existsSync(scope)) continue;
-    for (const name of readdirSync(scope)) if (name.startsWith('arch-')) found.add(`@cnnlab/${name}`);
-  }
-  return [...found].sort();
-}
-
-let families: Promise<{ loaded: string[]; missing: string[] }> | null = null;
-
-/** Imports every architecture family once (each registers its models on import); a missing or broken one is reported, not fatal. */
-export function loadFamilies(): Promise<{ loaded: string[]; missing: string[] }> {
-  families ??= (async () => {
-    const loaded: string[] = [];
-    const missing: string[] = [];
-    for (const name of installedArchPackages()) {
-      try {
-        await import(name);
-        loaded.push(name);
-      } catch (error) {
-        missing.push(name);
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code !== 'ERR_MODULE_NOT_FOUND') process.emitWarning(`cnnlab dashboard: could not load ${name}: ${(error as Error).message}`);
-      }
-    }
-    return { loaded, missing };
-  })();
-  return families;
+/** Imports every architecture family once; a missing one is reported, a broken one warned about, neither is fatal. */
+export async function loadFamilies(): Promise<{ loaded: string[]; missing: string[] }> {
+  const { loaded, missing, failed } = await loadInstalledFamilies();
+  for (const f of failed) process.emitWarning(`cnnlab dashboard: could not load ${f.name}: ${f.error}`);
+  return { loaded, missing: [...missing, ...failed.map((f) => f.name)] };
 }
 
 function infoOf(spec: ReturnType<typeof listArchitectures>[number]): ArchitectureInfo {

@@ -1,7 +1,13 @@
 /**
  * Shapes of the dashboard's JSON API. Types only (no runtime code): the browser bundle imports them too,
- * so nothing here may import a Node or tfjs module.
+ * so everything here is a type, and other packages are imported with `import type` only.
  */
+import type { ComparisonRow, EpochMetrics, FitDiagnosis } from '@cnnlab/analysis';
+import type { LayerRow } from '@cnnlab/core';
+
+/** The analysis and core shapes the API returns as JSON. */
+export type { EpochMetrics, FitDiagnosis, LayerRow };
+export type ComplexityRow = ComparisonRow;
 
 export type RunKind = 'cnnlab' | 'tensorboard';
 
@@ -73,29 +79,6 @@ export interface ScalarsResponse {
   warnings: string[];
 }
 
-export interface EpochMetrics {
-  epoch: number;
-  trainLoss: number;
-  trainAcc?: number;
-  valLoss: number;
-  valAcc?: number;
-}
-
-/** @cnnlab/analysis's FitDiagnosis, as JSON. */
-export interface FitDiagnosis {
-  epochs: number;
-  bestEpoch: number | null;
-  bestValLoss: number | null;
-  minValLossEpoch: number | null;
-  minValLoss: number | null;
-  earlyStopEpoch: number | null;
-  overfitting: { start: number; end: number; from: number; valLossRise: number; trainLossDrop: number } | null;
-  underfitting: { reasons: string[]; trainLossSlope: number; valLossSlope: number; trainAcc: number | null; attainableAccuracy: number | null } | null;
-  gaps: { epoch: number; lossGap: number; accGap: number | null }[];
-  status: 'overfitting' | 'underfitting' | 'good-fit' | 'still-improving' | 'insufficient-data';
-  verdict: string;
-}
-
 export interface DiagnosisResponse {
   run: string;
   /** Where the per-epoch metrics came from: cnnlab's report.json, or the event files' loss series. */
@@ -149,39 +132,12 @@ export interface ArchitecturesResponse {
   missing: string[];
 }
 
-export interface LayerRow {
-  name: string;
-  type: string;
-  outputShape: number[];
-  params: number;
-  trainableParams: number;
-  macs: number;
-  dense: boolean;
-  layers: number;
-}
-
 export interface SummaryResponse {
   name: string;
   input: number[];
   depth: number | null;
   rows: LayerRow[];
   totals: { params: number; trainableParams: number; nonTrainableParams: number; macs: number; denseParams: number; paramBytes: number };
-}
-
-export interface ComplexityRow {
-  name: string;
-  family: string;
-  source: string;
-  input: number[];
-  classes: number;
-  params: number;
-  trainableParams: number;
-  denseParams: number;
-  denseShare: number;
-  macs: number;
-  paramBytes: number;
-  activationBytes: number;
-  batchSize: number;
 }
 
 export interface ComplexityResponse {

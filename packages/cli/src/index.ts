@@ -1,2 +1,1 @@
 export { main, program } from './main.js';
-export { loadFamilies } from './families.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { loadFamilies } from './families.js';
+import { loadInstalledFamilies } from '@cnnlab/core';
 import { complexityCommand, listCommand, summaryCommand } from './commands/models.js';
 import { diagnoseCommand, evaluateCommand, predictCommand, runsCommand } from './commands/runs.js';
 import { doctorCommand, eventsCommand } from './commands/tools.js';
@@ -27,7 +27,7 @@ export function program(): Command {
 /** Runs the CLI; errors are one clear line (CNNLAB_DEBUG=1 for the stack). */
 export async function main(argv: string[] = process.argv): Promise<void> {
   try {
-    await loadFamilies();
+    for (const f of (await loadInstalledFamilies()).failed) process.stderr.write(`cnnlab: warning: ${f.name} failed to load: ${f.error}\n`);
     await program().parseAsync(argv);
   } catch (error) {
     const e = error as Error;

@@ -12,8 +12,10 @@ export { SeededDropout, getDropoutState, setDropoutState } from './layers/dropou
 export * from './model/blocks.js';
 export { scope, withBuildContext } from './model/build-context.js';
 export {
-  registerArchitecture, registerAlias, listArchitectures, getArchitecture, hasArchitecture, createModel, resolveConfig, closeMatches,
+  registerArchitecture, registerAlias, listArchitectures, getArchitecture, hasArchitecture, createModel, resolveConfig, closeMatches, editDistance,
 } from './model/registry.js';
+export { installedFamilyPackages, loadInstalledFamilies } from './model/families.js';
+export type { LoadedFamilies } from './model/families.js';
 export type {
   ArchitectureSpec, ArchitectureDefaults, ArchitectureFilter, ArchitectureSource, CreateModelOptions, InputShape, ReferenceCounts, TrainingDefaults,
 } from './model/registry.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { resolveConfig } from '@cnnlab/core';
+import { editDistance, resolveConfig } from '@cnnlab/core';
 import { resolveTrainConfig, type TrainOptions } from '@cnnlab/trainer';
 
 /** A value a parameter may take: anything JSON can hold (numbers, strings, booleans, lists such as an input shape). */
@@ -146,20 +146,6 @@ export function checkTrainOptions(options: TrainOptions, where: string): void {
   } catch (error) {
     throw new SweepSpecError(`${where}: ${(error as Error).message}`);
   }
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length]!;
 }
 
 function closestPath(path: string): string | null {

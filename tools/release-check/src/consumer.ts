@@ -41,9 +41,10 @@ export async function useTrainer(logdir: string): Promise<string> {
   return \`\${result.runDir} \${result.report.status} \${result.report.bestEpoch ?? '-'}\`;
 }`,
   '@cnnlab/cli': `
-import { loadFamilies, main, program } from '@cnnlab/cli';
+import { main, program } from '@cnnlab/cli';
+import { loadInstalledFamilies } from '@cnnlab/core';
 export async function useCli(): Promise<string[]> {
-  const { loaded } = await loadFamilies();
+  const { loaded } = await loadInstalledFamilies();
   await main(['node', 'cnnlab', 'list']);
   return [program().name(), ...loaded];
 }`,
