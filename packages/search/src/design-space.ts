@@ -285,6 +285,8 @@ export function writeEdfEvents(dir: string, spaces: readonly SpaceSummary[]): Se
     const tags = [`edf/${s.name}`, 'edf/compare'];
     for (const p of s.edf) writer.scalars({ [tags[0]!]: p.fraction, [tags[1]!]: p.fraction }, p.perMille);
     writer.text('edf/about', `EDF of validation error for ${s.name} (${s.finished} models): fraction of models with error below step/1000. ${s.description}.`, 0);
+    // Says the run is complete, so readers (the dashboard) do not take a fresh file for a run in progress.
+    writer.sessionEnd('success');
     writer.close();
     return { space: s.name, dir: `edf-${s.name}`, tags };
   });

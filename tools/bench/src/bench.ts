@@ -58,12 +58,12 @@ export function formatRow(r: BenchRow): string {
   return [r.arch.padEnd(14), r.input.padEnd(10), String(r.batch).padStart(5), n(r.baseline?.trainImagesPerSecond).padStart(9),
     n(r.ours.trainImagesPerSecond).padStart(9), (r.speedup?.toFixed(2) ?? '-').padStart(7), n(r.torch?.train).padStart(9),
     (r.trainRatio?.toFixed(2) ?? '-').padStart(6), n(r.ours.inferImagesPerSecond).padStart(9), n(r.torch?.infer).padStart(9), (r.inferRatio?.toFixed(2) ?? '-').padStart(6),
-    n(r.cpu?.trainImagesPerSecond).padStart(8), `${((r.ours.heapBytes ?? r.ours.peakTensorBytes) / 2 ** 20).toFixed(0)} MiB`.padStart(9)].join(' ');
+    n(r.cpu?.trainImagesPerSecond).padStart(8), `${(r.ours.peakTensorBytes / 2 ** 20).toFixed(0)} MiB`.padStart(9)].join(' ');
 }
 
 export const HEADER = ['model'.padEnd(14), 'input'.padEnd(10), 'batch'.padStart(5), 'base/s'.padStart(9), 'train/s'.padStart(9), 'speedup'.padStart(7),
   'torch/s'.padStart(9), 'ratio'.padStart(6),
-  'infer/s'.padStart(9), 'torch/s'.padStart(9), 'ratio'.padStart(6), 'cpu/s'.padStart(8), 'wasm heap'.padStart(9)].join(' ');
+  'infer/s'.padStart(9), 'torch/s'.padStart(9), 'ratio'.padStart(6), 'cpu/s'.padStart(8), 'peak mem'.padStart(9)].join(' ');
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -96,7 +96,7 @@ async function main(): Promise<void> {
   console.log(`cnnlab benchmark: training step = forward + backward + SGD update; images/s, median of ${steps} timed steps after warm-up`);
   console.log(HEADER);
   const result = await runBench(cases, { steps, warmup: values.quick ? 1 : 2, torch: !values['no-torch'], cpu: !values['no-cpu'], baseline: !values['no-baseline'], log: console.log });
-  console.log('base/s: stock wasm plus only the missing filter-gradient kernels; speedup = train/s ÷ base/s.');
+  console.log('base/s: stock wasm plus only the missing filter-gradient kernels; speedup = train/s ÷ base/s; peak mem: tensor memory during a training step.');
   if (result.torchVersion) console.log(`PyTorch ${result.torchVersion} on the same thread count; ratio = cnnlab / PyTorch.`);
   if (values.json) writeFileSync(values.json, JSON.stringify(result, null, 2));
 }

@@ -7,7 +7,7 @@ export interface Measurement {
   /** Images per second of a training step (forward, backward, SGD update), median over the timed steps. */
   trainImagesPerSecond: number;
   inferImagesPerSecond: number;
-  /** Largest tensor memory seen (bytes); for wasm also the heap it grew to. */
+  /** Peak tensor memory of one training step (tf.profile's peakBytes: activations, gradients, weights). */
   peakTensorBytes: number;
   heapBytes: number | null;
   steps: number;
@@ -24,10 +24,8 @@ export async function measure(c: BenchCase, backend: BackendChoice, o: { steps: 
   const x = tf.randomNormal([c.batch, h, w, ch], 0, 1, 'float32', 1);
   const y = tf.oneHot(tf.tensor1d(Array.from({ length: c.batch }, (_, i) => i % 10), 'int32'), model.outputs[0]!.shape[1] as number);
   const optimizer = tf.train.sgd(0.01);
-  let peak = 0;
   const train = () => {
     const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, vars);
-    peak = Math.max(peak, tf.memory().numBytes);
     optimizer.applyGradients(grads);
     value.dataSync();
     tf.dispose([value, ...Object.values(grads)]);
@@ -45,6 +43,7 @@ export async function measure(c: BenchCase, backend: BackendChoice, o: { steps: 
   };
   const trainImagesPerSecond = time(train);
   const inferImagesPerSecond = time(infer);
+  const peak = (await tf.profile(train)).peakBytes;
   const heap = engine.backend === 'wasm' ? ((tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length) : null;
   tf.dispose([x, y]);
   optimizer.dispose();
