@@ -68,7 +68,7 @@ export function sweepCommand(): Command {
       const state = await runSweep(spec, {
         dir,
         backend: o.backend as BackendChoice,
-        signal: interruptSignal(),
+        signal: interruptSignal().signal,
         hooks: {
           ...reporter,
           log: quietLog(reporter.log),
@@ -151,7 +151,7 @@ export function searchCommand(): Command {
         dir, spaces, samplesPerSpace: o.samples, epochs: o.epochs, input: o.input, datasetLimit: o.limit, stages: o.stages, stemChannels: o.stem,
         ranges, seed: o.seed, batchSize: o.batchSize, lr: o.lr, optimizer, edfStep: o.edfStep,
         backend: o.backend as BackendChoice,
-        signal: interruptSignal(),
+        signal: interruptSignal().signal,
         hooks: {
           log: quietLog(reporter.log), onBatch: reporter.onBatch,
           onModelStart: (m: SearchModel, info) => console.log(`${info.action === 'resume' ? 'Resuming' : 'Training'} ${m.runDir} (${info.position + 1}/${info.total}): `

@@ -35,16 +35,28 @@ export function trainOptionsFrom(o: TrainCliOptions): TrainOptions {
   };
 }
 
-/** Ctrl-C once: save a checkpoint after the current batch and exit cleanly; twice: exit now. */
-export function interruptSignal(): AbortSignal {
+/**
+ * While training: Ctrl-C once saves a checkpoint after the current batch and
+ * exits cleanly; twice exits at once. `release()` restores the default
+ * handling (e.g. before the dashboard is served).
+ */
+export function interruptSignal(): { signal: AbortSignal; release(): void } {
   const controller = new AbortController();
-  process.on('SIGINT', () => {
+  const onInt = () => {
     if (controller.signal.aborted) process.exit(130);
     process.stderr.write('\nInterrupted: saving a checkpoint after this batch (Ctrl-C again to quit at once)…\n');
     controller.abort();
-  });
-  process.on('SIGTERM', () => controller.abort());
-  return controller.signal;
+  };
+  const onTerm = () => controller.abort();
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  return {
+    signal: controller.signal,
+    release: () => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+    },
+  };
 }
 
 export function printOutcome({ runDir, report }: TrainResult): void {
@@ -56,11 +68,17 @@ export function printOutcome({ runDir, report }: TrainResult): void {
 }
 
 export async function runTrain(o: TrainCliOptions): Promise<TrainResult> {
-  const hooks = { ...consoleReporter(), signal: interruptSignal() };
+  const interrupt = interruptSignal();
+  const hooks = { ...consoleReporter(), signal: interrupt.signal };
   const backend = o.backend as never;
-  const result = o.resume
-    ? await resumeRun(o.resume, { backend, ...(o.epochs !== undefined && { epochs: o.epochs }) }, hooks)
-    : await train({ ...trainOptionsFrom(o), logdir: o.logdir, name: o.name, backend }, hooks);
+  let result: TrainResult;
+  try {
+    result = o.resume
+      ? await resumeRun(o.resume, { backend, ...(o.epochs !== undefined && { epochs: o.epochs }) }, hooks)
+      : await train({ ...trainOptionsFrom(o), logdir: o.logdir, name: o.name, backend }, hooks);
+  } finally {
+    interrupt.release();
+  }
   printOutcome(result);
   if (o.test && (result.report.status === 'finished' || result.report.status === 'stopped-early')) {
     const test = await evaluateRun(result.runDir, { backend });
