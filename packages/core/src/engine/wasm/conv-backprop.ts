@@ -78,7 +78,7 @@ export function conv2DBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backe
     attrs.inputShape, filter.shape as [number, number, number, number], attrs.strides, 1, attrs.pad as never, attrs.dimRoundingMode);
   const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw, padInfo } = info;
   const [n, h, w, c] = attrs.inputShape;
-  const [, ho, wo, co] = dy.shape as number[];
+  const [, ho, wo] = dy.shape as number[];
   const mh = Math.ceil((h + padInfo.top) / sh);
   const mw = Math.ceil((w + padInfo.left) / sw);
   const backend = args.backend as WasmBackend;
