@@ -1,5 +1,5 @@
 import {
-  adaptiveAvgPool, avgPool, conv, dense, dropout, flatten, maxPool, normActivation, registerArchitecture, relu, scope,
+  adaptiveAvgPool, conv, dense, dropout, flatten, maxPool, normActivation, registerArchitecture, relu, scope,
   type Node, type NormKind, type NormPosition,
 } from '@cnnlab/core';
 

@@ -1,5 +1,5 @@
 import {
-  activation, avgPool, conv, dense, flatten, normActivation, registerArchitecture, scope,
+  avgPool, conv, dense, flatten, normActivation, registerArchitecture, scope,
   type Activation, type Node, type NormKind, type NormPosition,
 } from '@cnnlab/core';
 
