@@ -1,17 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
-  createModel, imageInput, initEngine, listArchitectures, summarize, tf, withBuildContext, type Node,
+  createModel, initEngine, listArchitectures, summarize, tf,
 } from '@cnnlab/core';
 import { denseBlock, transitionBlock } from '../src/index.js';
 import { overfitSmallBatch } from '../../../../test-support/overfit.js';
 import { saveLoadOutputs } from '../../../../test-support/round-trip.js';
-
-function blockModel(input: [number, number, number], block: (x: Node) => Node): tf.LayersModel {
-  return withBuildContext(0, () => {
-    const x = imageInput(input);
-    return tf.model({ inputs: x, outputs: block(x) });
-  });
-}
+import { blockModel } from '../../../../test-support/block-model.js';
 
 describe('densenet family', () => {
   it('registers the d2l DenseNet and DenseNet-121', () => {

@@ -1,19 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  createModel, imageInput, initEngine, listArchitectures, summarize, tf, withBuildContext, type Node,
+  createModel, initEngine, listArchitectures, summarize, tf,
 } from '@cnnlab/core';
 import { residual, resnextBlock, torchvisionStages } from '../src/index.js';
 import { overfitSmallBatch } from '../../../../test-support/overfit.js';
 import { saveLoadOutputs } from '../../../../test-support/round-trip.js';
+import { blockModel } from '../../../../test-support/block-model.js';
 
 /** A one-block model, to test a block on its own. */
-function blockModel(input: [number, number, number], block: (x: Node) => Node): tf.LayersModel {
-  return withBuildContext(0, () => {
-    const x = imageInput(input);
-    return tf.model({ inputs: x, outputs: block(x) });
-  });
-}
-
 const gflops = (macs: number, digits: number) => Number((macs / 1e9).toFixed(digits));
 
 describe('resnet family', () => {
