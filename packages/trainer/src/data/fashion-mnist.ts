@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultCacheDir, loadOrBuildCache, type CacheLog, type CachedArrays } from './cache.js';
 import type { Dataset } from './dataset.js';
-import { jsonDataSourceKey, locateJsonDataPackage, type JsonDataPackage } from './json-package.js';
+import { jsonDataSourceKey, locateJsonDataPackage, readDataField, type JsonDataPackage } from './json-package.js';
 
 /** Fashion-MNIST's class names, in label order. */
 export const FASHION_MNIST_CLASSES: readonly string[] = Object.freeze([
@@ -33,12 +32,7 @@ export function buildFashionMnistFromPackage(files: string[] = locatePackage().f
   let total = 0;
   for (let c = 0; c < 10; c++) {
     const file = files[c]!;
-    let rows: unknown;
-    try {
-      rows = (JSON.parse(readFileSync(file, 'utf8')) as { data?: unknown }).data;
-    } catch (error) {
-      throw new Error(`fashion-mnist: ${file} could not be read as JSON (${error instanceof Error ? error.message : String(error)})`);
-    }
+    const rows = readDataField('fashion-mnist', file);
     if (!Array.isArray(rows)) throw new Error(`fashion-mnist: ${file} has no "data" array; expected {"data": [[784 pixel bytes], …]}`);
     const bytes = new Uint8Array(rows.length * PIXELS);
     let n = 0;

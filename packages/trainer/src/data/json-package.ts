@@ -37,3 +37,12 @@ export function jsonDataSourceKey(name: string, pkg: JsonDataPackage, what: stri
   });
   return sha256(`${name}@${pkg.version};sizes=${sizes.join(',')};cache=v1`);
 }
+
+/** The `data` field of one per-class JSON file; unreadable JSON is an error naming the file. */
+export function readDataField(name: string, file: string): unknown {
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as { data?: unknown }).data;
+  } catch (error) {
+    throw new Error(`${name}: ${file} could not be read as JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+}

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultCacheDir, loadOrBuildCache, type CacheLog, type CachedArrays } from './cache.js';
 import type { Dataset } from './dataset.js';
-import { jsonDataSourceKey, locateJsonDataPackage, type JsonDataPackage } from './json-package.js';
+import { jsonDataSourceKey, locateJsonDataPackage, readDataField, type JsonDataPackage } from './json-package.js';
 
 export const MNIST_CLASSES: readonly string[] = Object.freeze(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
 
@@ -33,12 +32,7 @@ export function buildMnistFromPackage(files: string[] = locatePackage().files): 
   let total = 0;
   for (let d = 0; d < 10; d++) {
     const file = files[d]!;
-    let data: unknown;
-    try {
-      data = (JSON.parse(readFileSync(file, 'utf8')) as { data?: unknown }).data;
-    } catch (error) {
-      throw new Error(`mnist: ${file} could not be read as JSON (${error instanceof Error ? error.message : String(error)})`);
-    }
+    const data = readDataField('mnist', file);
     if (!Array.isArray(data) || data.length % PIXELS !== 0) {
       throw new Error(`mnist: ${file} "data" has ${Array.isArray(data) ? data.length : 'no'} values; expected a flat array with a multiple of ${PIXELS} (28×28) values`);
     }
