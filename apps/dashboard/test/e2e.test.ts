@@ -236,7 +236,10 @@ describe.runIf(available || Boolean(process.env.CI))('dashboard in a browser', (
 
     // A trial opens its curves.
     await best.getByRole('button', { name: sweep.best!.trial }).click();
+    await expect.poll(() => page.url()).toContain(`#/curves?runs=${encodeURIComponent(`sweeps/lenet-lr/${sweep.best!.trial}`)}`);
     await expect.poll(() => page.getByTestId('loss-chart').getByTestId('series-path').count()).toBe(2);
+    // Still that run after the next poll of the run list (it may be newer than the last one).
+    await page.waitForTimeout(2500);
     expect(page.url()).toContain(`#/curves?runs=${encodeURIComponent(`sweeps/lenet-lr/${sweep.best!.trial}`)}`);
   });
 
