@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { loadInstalledFamilies } from '@cnnlab/core';
+import { loadInstalledFamilies, MAX_WASM_THREADS, validateThreads } from '@cnnlab/core';
 import { complexityCommand, listCommand, summaryCommand } from './commands/models.js';
 import { diagnoseCommand, evaluateCommand, predictCommand, runsCommand } from './commands/runs.js';
 import { doctorCommand, eventsCommand } from './commands/tools.js';
@@ -16,7 +16,13 @@ export function program(): Command {
   const cli = new Command('cnnlab')
     .description('Build, train, inspect and compare the convolutional networks of d2l.ai chapter 8')
     .version(VERSION)
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    .option('--threads <n>', `wasm worker threads, 1–${MAX_WASM_THREADS} (default: CNNLAB_THREADS, else every core)`)
+    .hook('preAction', (command) => {
+      const { threads } = command.opts<{ threads?: string }>();
+      // The engine reads CNNLAB_THREADS when a command first initialises it.
+      if (threads !== undefined) process.env.CNNLAB_THREADS = String(validateThreads(threads, '--threads'));
+    });
   for (const command of [trainCommand(), evaluateCommand(), predictCommand(), runsCommand(), diagnoseCommand(), listCommand(), summaryCommand(),
     complexityCommand(), sweepCommand(), searchCommand(), eventsCommand(), doctorCommand(), dashboardCommand(), quickstartCommand()]) {
     cli.addCommand(command);

@@ -1,5 +1,5 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync, truncateSync, statSync, copyFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodePng, loadDataset } from '@cnnlab/trainer';
@@ -51,9 +51,15 @@ describe('cnnlab', () => {
   });
 
   it('doctor names the wasm backend and its threads', async () => {
-    const { out } = await cnnlab('doctor');
-    expect(out).toMatch(/backend:\s+wasm \(SIMD, 1 thread\)/);
-    expect(out).toMatch(/threads:\s+1/);
+    const threads = Math.min(availableParallelism(), 8);
+    const { out } = await cnnlab('--threads', String(threads), 'doctor');
+    expect(out).toMatch(new RegExp(`backend:\\s+wasm \\(SIMD, ${threads} threads?\\)`));
+    expect(out).toMatch(new RegExp(`threads:\\s+${threads} \\(wasm worker threads; set with --threads or CNNLAB_THREADS\\)`));
+  });
+
+  it('rejects a --threads it cannot honour', async () => {
+    expect((await cnnlab('--threads', '9', 'doctor')).err).toMatch(/--threads must be a whole number from 1 to 8, got "9"/);
+    expect((await cnnlab('--threads', 'two', 'list')).err).toMatch(/--threads must be a whole number from 1 to 8, got "two"/);
   });
 
   it('fails clearly on bad input', async () => {

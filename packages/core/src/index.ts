@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 
 export { tf };
 export { initEngine, engineInfo, describeEngine, doctor, BACKEND_CHOICES } from './engine/engine.js';
-export type { BackendChoice, EngineInfo, DoctorReport } from './engine/engine.js';
+export type { BackendChoice, EngineInfo, EngineOptions, DoctorReport } from './engine/engine.js';
+export { MAX_WASM_THREADS, validateThreads } from './engine/wasm/threads.js';
 export { registerWasmTrainingKernels, wasmKernelSet, WASM_TRAINING_KERNELS, WASM_FAST_KERNEL_NAMES } from './engine/wasm/register.js';
 export type { WasmKernelSet } from './engine/wasm/register.js';
 export { registerFastGradients } from './engine/gradients.js';

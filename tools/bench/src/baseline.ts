@@ -5,10 +5,13 @@ import type { Measurement } from './measure.js';
 
 const BENCH = fileURLToPath(new URL('./bench.ts', import.meta.url));
 
-/** Kernel registration is process-wide, so the baseline kernel set is measured in a child process. */
+/**
+ * Kernel registration and the thread count are process-wide, so the baseline
+ * (stock wasm as Node runs it: one thread) is measured in a child process.
+ */
 export function measureBaseline(c: BenchCase, o: { steps: number; warmup: number }): Measurement {
   const out = execFileSync(process.execPath, ['--import', 'tsx', '--conditions=@cnnlab/source', BENCH, '--measure-one', JSON.stringify({ c, steps: o.steps, warmup: o.warmup })], {
-    encoding: 'utf8', env: { ...process.env, CNNLAB_WASM_KERNELS: 'baseline' }, maxBuffer: 1 << 24,
+    encoding: 'utf8', env: { ...process.env, CNNLAB_WASM_KERNELS: 'baseline', CNNLAB_THREADS: '1' }, maxBuffer: 1 << 24,
   });
   return JSON.parse(out.trim().split('\n').pop()!) as Measurement;
 }

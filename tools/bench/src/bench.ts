@@ -9,9 +9,11 @@ import '@cnnlab/arch-resnet';
 import '@cnnlab/arch-densenet';
 import '@cnnlab/arch-regnet';
 import { CASES, QUICK_CASES, type BenchCase } from './cases.js';
+import { describeEngine, initEngine } from '@cnnlab/core';
 import { measure, profileStep, type Measurement } from './measure.js';
 import { findTorch, measureTorch, type TorchMeasurement } from './torch.js';
 import { measureBaseline } from './baseline.js';
+import { formatKernelRow, KERNEL_HEADER, measureCeiling, type KernelRow } from './ceiling.js';
 
 export interface BenchRow {
   arch: string;
@@ -29,9 +31,25 @@ export interface BenchRow {
   inferRatio?: number;
 }
 
-export async function runBench(cases: BenchCase[], o: { steps: number; warmup: number; torch: boolean; cpu: boolean; baseline?: boolean; log?: (line: string) => void }): Promise<{ rows: BenchRow[]; torchVersion: string | null }> {
+export interface BenchResult {
+  rows: BenchRow[];
+  torchVersion: string | null;
+  /** Single-kernel GFLOP/s, wasm vs PyTorch: how close to PyTorch the rows can get at best. */
+  ceiling?: { threads: number; rows: KernelRow[] };
+}
+
+export async function runBench(cases: BenchCase[], o: { steps: number; warmup: number; torch: boolean; cpu: boolean; baseline?: boolean; ceiling?: boolean; log?: (line: string) => void }): Promise<BenchResult> {
   const torch = o.torch ? findTorch() : null;
   if (o.torch && !torch) o.log?.('PyTorch not found (apt-get install python3-torch libopenblas0-pthread): measuring cnnlab only.');
+  let ceiling: BenchResult['ceiling'];
+  if (o.ceiling) {
+    ceiling = await measureCeiling({ torch, reps: Math.max(3, o.steps) });
+    o.log?.(`Kernel ceiling, ${ceiling.threads} thread(s): single forward kernels, GFLOP/s`);
+    o.log?.(KERNEL_HEADER);
+    for (const r of ceiling.rows) o.log?.(formatKernelRow(r));
+    o.log?.('');
+    o.log?.(HEADER);
+  }
   const rows: BenchRow[] = [];
   for (const c of cases) {
     const ours = await measure(c, 'wasm', o);
@@ -49,7 +67,7 @@ export async function runBench(cases: BenchCase[], o: { steps: number; warmup: n
     rows.push(row);
     o.log?.(formatRow(row));
   }
-  return { rows, torchVersion: torch?.version ?? null };
+  return { rows, torchVersion: torch?.version ?? null, ...(ceiling && { ceiling }) };
 }
 
 const n = (x: number | undefined) => (x === undefined ? '-' : x >= 100 ? Math.round(x).toString() : x.toFixed(1));
@@ -69,13 +87,16 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       quick: { type: 'boolean' }, models: { type: 'string' }, steps: { type: 'string' }, json: { type: 'string' },
-      'no-torch': { type: 'boolean' }, 'no-cpu': { type: 'boolean' }, 'no-baseline': { type: 'boolean' }, 'measure-one': { type: 'string' }, profile: { type: 'string' }, help: { type: 'boolean' },
+      'no-torch': { type: 'boolean' }, 'no-cpu': { type: 'boolean' }, 'no-baseline': { type: 'boolean' }, 'no-ceiling': { type: 'boolean' },
+      threads: { type: 'string' }, 'measure-one': { type: 'string' }, profile: { type: 'string' }, help: { type: 'boolean' },
     },
   });
   if (values.help) {
-    console.log('npm run bench -- [--quick] [--models lenet,resnet18-d2l] [--steps 5] [--json out.json] [--no-torch] [--no-cpu] [--no-baseline] [--profile resnet18-d2l@28]');
+    console.log('npm run bench -- [--quick] [--models lenet,resnet18-d2l] [--steps 5] [--threads 2] [--json out.json] [--no-torch] [--no-cpu] [--no-baseline] [--no-ceiling] [--profile resnet18-d2l@28]');
     return;
   }
+  // The engine reads CNNLAB_THREADS; PyTorch is then given the thread count the engine reports.
+  if (values.threads !== undefined) process.env.CNNLAB_THREADS = values.threads;
   if (values['measure-one']) {
     // Child-process mode for the baseline: one case, printed as JSON.
     const { c, steps, warmup } = JSON.parse(values['measure-one']) as { c: BenchCase; steps: number; warmup: number };
@@ -93,11 +114,13 @@ async function main(): Promise<void> {
   const wanted = values.models?.split(',');
   const cases = (values.quick ? QUICK_CASES : CASES).filter((c) => !wanted || wanted.includes(c.arch));
   const steps = Number(values.steps ?? (values.quick ? 1 : 5));
-  console.log(`cnnlab benchmark: training step = forward + backward + SGD update; images/s, median of ${steps} timed steps after warm-up`);
-  console.log(HEADER);
-  const result = await runBench(cases, { steps, warmup: values.quick ? 1 : 2, torch: !values['no-torch'], cpu: !values['no-cpu'], baseline: !values['no-baseline'], log: console.log });
-  console.log('base/s: stock wasm plus only the missing filter-gradient kernels; speedup = train/s ÷ base/s; peak mem: tensor memory during a training step.');
-  if (result.torchVersion) console.log(`PyTorch ${result.torchVersion} on the same thread count; ratio = cnnlab / PyTorch.`);
+  const engine = await initEngine({ backend: 'wasm' });
+  console.log(`cnnlab benchmark on ${describeEngine(engine)}: training step = forward + backward + SGD update; images/s, median of ${steps} timed steps after warm-up`);
+  const ceiling = !values.quick && !values['no-ceiling'];
+  if (!ceiling) console.log(HEADER);
+  const result = await runBench(cases, { steps, warmup: values.quick ? 1 : 2, torch: !values['no-torch'], cpu: !values['no-cpu'], baseline: !values['no-baseline'], ceiling, log: console.log });
+  console.log('base/s: stock wasm as it runs in Node (1 thread) plus only the missing filter-gradient kernels; speedup = train/s ÷ base/s; peak mem: tensor memory during a training step.');
+  if (result.torchVersion) console.log(`PyTorch ${result.torchVersion} on the same thread count (${engine.threads}); ratio = cnnlab / PyTorch.`);
   if (values.json) writeFileSync(values.json, JSON.stringify(result, null, 2));
 }
 

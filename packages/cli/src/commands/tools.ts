@@ -46,7 +46,8 @@ export function doctorCommand(): Command {
       if (o.json) return console.log(JSON.stringify(r, null, 2));
       console.log(`backend:   ${describeEngine(r.engine)} from ${r.engine.packageName}`);
       console.log(`tfjs:      ${r.engine.tfjsVersion}`);
-      console.log(`threads:   ${r.engine.threads}${r.engine.backend === 'wasm' && r.engine.threads === 1 ? ' (tfjs-backend-wasm runs single-threaded in Node)' : ''}`);
+      const threadsHow = r.engine.backend === 'wasm' ? ' (wasm worker threads; set with --threads or CNNLAB_THREADS)' : '';
+      console.log(`threads:   ${r.engine.threads}${r.engine.threadsNote ? ` — ${r.engine.threadsNote}` : threadsHow}`);
       console.log(`node:      ${r.node} on ${r.platform}`);
       for (const p of r.optionalPackages) console.log(`optional:  ${p.name} ${p.installed ? 'installed' : `not installed — ${p.install}`}`);
       for (const s of r.engine.skipped) console.log(`skipped:   ${s}`);

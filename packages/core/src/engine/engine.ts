@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { registerFastGradients } from './gradients.js';
 import { registerWasmTrainingKernels, wasmKernelSet } from './wasm/register.js';
+import { defaultWasmThreads, registerThreadedWasm, validateThreads, type ThreadedWasmOutcome } from './wasm/threads.js';
 
 /** What a user may ask for; `auto` takes the fastest one that loads. */
 export type BackendChoice = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
@@ -14,7 +15,7 @@ export interface EngineInfo {
   /** The npm package that provides it. */
   packageName: string;
   tfjsVersion: string;
-  /** Threads the backend computes with (wasm in Node is single-threaded; native uses TensorFlow's pool). */
+  /** Threads the backend computes with (wasm: its XNNPACK worker pool; native: TensorFlow's pool). */
   threads: number;
   simd: boolean | null;
   gpu: boolean;
@@ -22,14 +23,34 @@ export interface EngineInfo {
   skipped: string[];
   /** wasm only: cnnlab's training kernels ('fast') or only the missing ones ('baseline', for benchmarks). */
   wasmKernels?: 'fast' | 'baseline';
+  /** Set when fewer threads than requested are in use, saying why. */
+  threadsNote?: string;
+}
+
+export interface EngineOptions {
+  backend?: BackendChoice;
+  /** wasm worker threads, 1–8; default `CNNLAB_THREADS`, else every core. Fixed once per process. */
+  threads?: number;
 }
 
 interface Candidate {
   choice: Exclude<BackendChoice, 'auto'>;
   packageName: string;
   install: string;
-  load(): Promise<{ backend: string; threads: number; simd: boolean | null; gpu: boolean; wasmKernels?: 'fast' | 'baseline' }>;
+  load(request: { threads: number }): Promise<Loaded>;
 }
+
+interface Loaded {
+  backend: string;
+  threads: number;
+  simd: boolean | null;
+  gpu: boolean;
+  wasmKernels?: 'fast' | 'baseline';
+  /** Why fewer threads than requested are in use. */
+  threadsNote?: string;
+}
+
+let threadedWasmRegistered = false;
 
 const NATIVE_INSTALL_NOTE = 'its install downloads libtensorflow, which needs internet access beyond the npm registry';
 
@@ -64,14 +85,24 @@ const candidates: Candidate[] = [
     choice: 'wasm',
     packageName: '@tensorflow/tfjs-backend-wasm',
     install: 'npm install @tensorflow/tfjs-backend-wasm',
-    async load() {
-      const wasm = (await import('@tensorflow/tfjs-backend-wasm')) as unknown as {
+    async load({ threads }) {
+      const wasm = (await import('@tensorflow/tfjs-backend-wasm')) as unknown as Parameters<typeof registerThreadedWasm>[0] & {
         getThreadsCount(): number;
       };
       registerWasmTrainingKernels();
-      await setBackendOrThrow('wasm');
       const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
-      return { backend: 'wasm', threads: wasm.getThreadsCount(), simd, gpu: false, wasmKernels: wasmKernelSet() };
+      const outcome: ThreadedWasmOutcome = {};
+      if (threads > 1 && !simd) outcome.fallbackReason = 'the threaded build needs WebAssembly SIMD';
+      else if (threads > 1 && !threadedWasmRegistered && !tf.findBackend('wasm')) {
+        registerThreadedWasm(wasm, threads, outcome);
+        threadedWasmRegistered = true;
+      }
+      await setBackendOrThrow('wasm');
+      const actual = wasm.getThreadsCount();
+      const threadsNote = actual < threads
+        ? `${threads} threads requested, ${actual} in use${outcome.fallbackReason ? ` (${outcome.fallbackReason})` : ''}`
+        : undefined;
+      return { backend: 'wasm', threads: actual, simd, gpu: false, wasmKernels: wasmKernelSet(), ...(threadsNote && { threadsNote }) };
     },
   },
   {
@@ -121,19 +152,25 @@ let current: EngineInfo | undefined;
  * then the pure-JS `cpu` backend. An explicit choice that cannot load is an
  * error saying how to install it.
  */
-export async function initEngine(options: { backend?: BackendChoice } = {}): Promise<EngineInfo> {
+export async function initEngine(options: EngineOptions = {}): Promise<EngineInfo> {
   const requested = options.backend ?? 'auto';
   if (!BACKEND_CHOICES.includes(requested)) {
     throw new Error(`Unknown backend "${String(requested)}". Choose one of: ${BACKEND_CHOICES.join(', ')}`);
   }
-  if (current && (requested === 'auto' || requested === current.requested || requested === choiceOf(current))) return current;
+  const threads = options.threads === undefined ? defaultWasmThreads() : validateThreads(options.threads);
+  if (current && (requested === 'auto' || requested === current.requested || requested === choiceOf(current))) {
+    if (options.threads !== undefined && current.backend === 'wasm' && options.threads !== current.threads && !current.threadsNote) {
+      throw new Error(`The wasm engine already runs ${current.threads} thread(s); the thread count is fixed once per process (asked for ${options.threads})`);
+    }
+    return current;
+  }
   silenceCpuBanner();
   if (wasmKernelSet() === 'fast') registerFastGradients();
   const order = requested === 'auto' ? candidates : candidates.filter((c) => c.choice === requested);
   const skipped: string[] = [];
   for (const candidate of order) {
     try {
-      const loaded = await candidate.load();
+      const loaded = await candidate.load({ threads });
       current = {
         ...loaded,
         requested,
@@ -188,7 +225,7 @@ async function isInstalled(name: string): Promise<boolean> {
 }
 
 /** What `cnnlab doctor` prints: the backend in use and what is missing for GPU training. */
-export async function doctor(options: { backend?: BackendChoice } = {}): Promise<DoctorReport> {
+export async function doctor(options: EngineOptions = {}): Promise<DoctorReport> {
   const engine = await initEngine(options);
   const optionalPackages = [];
   for (const c of candidates.slice(0, 2)) {
