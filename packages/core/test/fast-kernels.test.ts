@@ -37,6 +37,40 @@ describe('faster replacements of stock wasm kernels match the cpu backend', () =
   });
 });
 
+describe('pooling gradients', () => {
+  // ReLU'd and rounded inputs make ties common, as in a network: the first maximum in the window must win.
+  const tied = (shape: number[], seed: number) => tf.round(tf.relu(tf.mul(rnd(shape, seed), 3)));
+  it.each([
+    [[2, 9, 9, 3], 2, 2, 'valid'], [[2, 9, 9, 3], 3, 2, 'same'], [[2, 8, 8, 5], 3, 1, 'same'], [[1, 10, 7, 4], 3, 3, 'valid'],
+    [[2, 7, 7, 3], 3, 2, 1], [[3, 6, 6, 17], 2, 1, 'valid'],
+  ])('input %j window %i stride %i padding %j, with ties', async (shape, size, stride, pad) => {
+    const dyWeights = (y: tf.Tensor) => rnd(y.shape, 3);
+    const err = await compare(() => tf.grad((x: tf.Tensor4D) => {
+      const y = tf.maxPool(x, size as number, stride as number, pad as 'same');
+      return tf.sum(tf.mul(y, dyWeights(y)));
+    })(tied(shape as number[], 4) as tf.Tensor4D));
+    expect(err).toBeLessThan(1e-6);
+  });
+
+  it.each([
+    [[2, 8, 8, 3], 2, 2, 'valid'], [[2, 9, 9, 3], 3, 2, 'same'], [[1, 7, 10, 5], 3, 1, 'valid'], [[2, 7, 7, 4], 3, 2, 1],
+  ])('average pooling: input %j window %i stride %i padding %j', async (shape, size, stride, pad) => {
+    const err = await compare(() => tf.grad((x: tf.Tensor4D) => {
+      const y = tf.avgPool(x, size as number, stride as number, pad as 'same');
+      return tf.sum(tf.mul(y, rnd(y.shape, 8)));
+    })(rnd(shape as number[], 7) as tf.Tensor4D));
+    expect(err).toBeLessThan(1e-6);
+  });
+
+  it('routes the gradient past -inf padding (PyTorch-style padded pooling)', async () => {
+    const err = await compare(() => tf.grad((x: tf.Tensor4D) => {
+      const y = tf.maxPool(tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]], -Infinity), 3, 2, 'valid');
+      return tf.sum(tf.mul(y, rnd(y.shape, 6)));
+    })(rnd([2, 8, 8, 4], 5) as tf.Tensor4D));
+    expect(err).toBeLessThan(1e-6);
+  });
+});
+
 describe('batch-norm gradient without tiling', () => {
   it('equals the gradient of the same formula written with primitive ops', async () => {
     const x = rnd([6, 4, 4, 3], 5), mean = rnd([3], 6), variance = tf.add(rnd([3], 7), 1.5), scale = rnd([3], 8), offset = rnd([3], 9);

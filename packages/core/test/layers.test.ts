@@ -116,6 +116,29 @@ describe('training on wasm', () => {
   });
 });
 
+describe('the first convolution skips its input gradient', () => {
+  it('backprop makes no input gradient for it, and its output is unchanged', async () => {
+    const model = tinyNet();
+    const first = model.getLayer('stem.conv1');
+    expect(first.getClassName()).toBe('Conv2D');
+    const probe = tf.randomNormal([2, 12, 12, 2], 0, 1, 'float32', 4);
+    const padded = tf.pad(probe, [[0, 0], [1, 1], [1, 1], [0, 0]]) as tf.Tensor4D; // the stem's padding layer
+    const fused = tf.fused.conv2d({ x: padded, filter: first.getWeights()[0] as tf.Tensor4D, bias: first.getWeights()[1], strides: 2, pad: 'valid' });
+    const unfused = first.apply(padded) as tf.Tensor;
+    expect(tf.max(tf.abs(tf.sub(fused, unfused))).dataSync()[0]).toBeLessThan(1e-5);
+    const x = tf.randomNormal([4, 12, 12, 2], 0, 1, 'float32', 3);
+    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const profile = await tf.profile(() => {
+      const { value, grads } = tf.variableGrads(() => tf.sum(model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, vars);
+      tf.dispose([value, ...Object.values(grads)]);
+    });
+    const inputGrads = profile.kernels.filter((k) => k.name === 'Conv2DBackpropInput');
+    // Only the grouped convolution (its 4 groups) needs an input gradient: the stem's feeds nothing trainable.
+    expect(inputGrads.map((k) => k.inputShapes[1])).toEqual([[3, 3, 2, 2], [3, 3, 2, 2], [3, 3, 2, 2], [3, 3, 2, 2]]);
+    tf.dispose(x);
+  });
+});
+
 describe('saving and loading', () => {
   it('round-trips custom layers with identical outputs', async () => {
     const model = tinyNet(2);

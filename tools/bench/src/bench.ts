@@ -88,11 +88,11 @@ async function main(): Promise<void> {
     options: {
       quick: { type: 'boolean' }, models: { type: 'string' }, steps: { type: 'string' }, json: { type: 'string' },
       'no-torch': { type: 'boolean' }, 'no-cpu': { type: 'boolean' }, 'no-baseline': { type: 'boolean' }, 'no-ceiling': { type: 'boolean' },
-      threads: { type: 'string' }, 'measure-one': { type: 'string' }, profile: { type: 'string' }, help: { type: 'boolean' },
+      threads: { type: 'string' }, shapes: { type: 'boolean' }, 'measure-one': { type: 'string' }, profile: { type: 'string' }, help: { type: 'boolean' },
     },
   });
   if (values.help) {
-    console.log('npm run bench -- [--quick] [--models lenet,resnet18-d2l] [--steps 5] [--threads 2] [--json out.json] [--no-torch] [--no-cpu] [--no-baseline] [--no-ceiling] [--profile resnet18-d2l@28]');
+    console.log('npm run bench -- [--quick] [--models lenet,resnet18-d2l] [--steps 5] [--threads 2] [--json out.json] [--no-torch] [--no-cpu] [--no-baseline] [--no-ceiling] [--profile resnet18-d2l@28 [--shapes]]');
     return;
   }
   // The engine reads CNNLAB_THREADS; PyTorch is then given the thread count the engine reports.
@@ -107,8 +107,9 @@ async function main(): Promise<void> {
     const [arch, size] = values.profile.split('@');
     const c = CASES.find((k) => k.arch === arch && (!size || k.input[1] === Number(size)));
     if (!c) throw new Error(`No benchmark case ${values.profile}; cases: ${CASES.map((k) => `${k.arch}@${k.input[1]}`).join(', ')}`);
-    console.log(`Kernel profile of one training step: ${c.arch} ${c.input.join('x')} batch ${c.batch} (wasm)`);
-    for (const k of (await profileStep(c)).slice(0, 20)) console.log(`${k.kernel.padEnd(36)} ${k.ms.toFixed(1).padStart(9)} ms ${(k.share * 100).toFixed(1).padStart(6)}%`);
+    const rows = await profileStep(c, { byShape: values.shapes });
+    console.log(`Kernel profile of one training step: ${c.arch} ${c.input.join('x')} batch ${c.batch} on ${describeEngine(await initEngine({ backend: 'wasm' }))}`);
+    for (const k of rows.slice(0, values.shapes ? 30 : 20)) console.log(`${k.kernel.padEnd(36)} ${k.ms.toFixed(1).padStart(9)} ms ${(k.share * 100).toFixed(1).padStart(6)}%`);
     return;
   }
   const wanted = values.models?.split(',');

@@ -51,8 +51,8 @@ export async function measure(c: BenchCase, backend: BackendChoice, o: { steps: 
   return { backend: engine.backend, threads: engine.threads, trainImagesPerSecond, inferImagesPerSecond, peakTensorBytes: peak, heapBytes: heap, steps: o.steps };
 }
 
-/** Per-kernel milliseconds of one training step, largest first (tf.profile). */
-export async function profileStep(c: BenchCase): Promise<{ kernel: string; ms: number; share: number }[]> {
+/** Per-kernel milliseconds of one training step, largest first (tf.profile); with `byShape`, one row per kernel and input shapes. */
+export async function profileStep(c: BenchCase, o: { byShape?: boolean } = {}): Promise<{ kernel: string; ms: number; share: number }[]> {
   await initEngine({ backend: 'wasm' });
   const model = createModel(c.arch, { input: c.input, options: c.options });
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -67,7 +67,10 @@ export async function profileStep(c: BenchCase): Promise<{ kernel: string; ms: n
   const info = await tf.profile(step);
   const byKernel = new Map<string, number>();
   // Ops ending in __op wrap other kernels; count kernels only.
-  for (const k of info.kernels.filter((k) => !k.name.endsWith('__op'))) byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + (k.kernelTimeMs as number));
+  for (const k of info.kernels.filter((k) => !k.name.endsWith('__op'))) {
+    const key = o.byShape ? `${k.name} ${JSON.stringify(k.inputShapes)}` : k.name;
+    byKernel.set(key, (byKernel.get(key) ?? 0) + (k.kernelTimeMs as number));
+  }
   const total = [...byKernel.values()].reduce((a, b) => a + b, 0);
   tf.dispose([x, y]);
   model.dispose();

@@ -79,7 +79,47 @@ export function conv(x: Node, o: ConvOptions): Node {
   const layer = groups === 1
     ? tf.layers.conv2d({ filters: o.filters, kernelSize: o.kernel, strides: stride, padding: tfPadding, useBias: o.bias ?? true, kernelInitializer: initializer(), name })
     : new GroupedConv2D({ filters: o.filters, kernelSize: o.kernel, strides: stride, padding: tfPadding, groups, useBias: o.bias ?? true, seed: nextSeed(), name });
+  if (groups === 1 && !trainsUpstream(input)) unfuse(layer);
   return apply(layer, input);
+}
+
+/** Whether a layer before `x` has trainable weights, i.e. whether backprop needs the gradient with respect to `x`. */
+function trainsUpstream(x: Node): boolean {
+  const seen = new Set<tf.layers.Layer>();
+  const visit = (t: Node): boolean => {
+    const layer = t.sourceLayer as tf.layers.Layer;
+    if (seen.has(layer)) return false;
+    seen.add(layer);
+    if (layer.trainableWeights.length > 0) return true;
+    return layer.inboundNodes.some((node) => node.inputTensors.some((input) => visit(input as Node)));
+  };
+  return visit(x);
+}
+
+interface Conv2DInternals {
+  kernel: tf.LayerVariable;
+  bias: tf.LayerVariable | null;
+  strides: [number, number];
+  padding: 'same' | 'valid';
+  dilationRate: [number, number];
+  call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor;
+}
+
+/**
+ * tfjs-layers' Conv2D runs tfjs's fused convolution, whose gradient computes
+ * the input gradient even when nothing needs it — for a network's first
+ * convolution as costly as its filter gradient (a 1-channel input makes it a
+ * convolution with one output channel). This layer instead runs conv2d and
+ * adds the bias, so that backprop prunes that gradient. Class, config and
+ * weights stay Conv2D's, so saved models are unchanged.
+ */
+function unfuse(layer: tf.layers.Layer): void {
+  const conv = layer as unknown as Conv2DInternals;
+  conv.call = (inputs) => tf.tidy(() => {
+    const x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor4D;
+    const y = tf.conv2d(x, conv.kernel.read() as tf.Tensor4D, conv.strides, conv.padding, 'NHWC', conv.dilationRate);
+    return conv.bias ? tf.add(y, conv.bias.read()) : y;
+  });
 }
 
 export function activation(x: Node, kind: Activation): Node {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { withContext, type KernelContext, type WasmBackend } from './kernel-context.js';
+import { avgPoolGrad, maxPoolGrad } from './pool-backprop.js';
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs: tf.NamedAttrMap };
 type KernelFunc = (args: KernelArgs) => tf.TensorInfo;
@@ -7,8 +8,9 @@ type KernelFunc = (args: KernelArgs) => tf.TensorInfo;
 /**
  * Replacements for stock wasm kernels that are correct but slow in training:
  * each rewrites the call into a shape that the stock kernel runs on XNNPACK,
- * and otherwise delegates to it. (Sum/Mean over batch norm's leading axes were
- * measured too: a one-pass replacement was no faster than stock, so it is not kept.)
+ * or runs a one-pass loop, and otherwise delegates to it. (Sum/Mean over batch
+ * norm's leading axes were measured too, twice: a one-pass float64 loop was 3x
+ * faster alone but no faster inside a RegNet step, so it is not kept.)
  */
 
 function swapLastTwo(ctx: KernelContext, t: tf.TensorInfo): tf.TensorInfo {
@@ -34,6 +36,8 @@ function batchMatMulTransposeFirst(stock: KernelFunc): KernelFunc {
 
 const wrappers: Record<string, (stock: KernelFunc) => KernelFunc> = {
   BatchMatMul: batchMatMulTransposeFirst,
+  MaxPoolGrad: () => maxPoolGrad,
+  AvgPoolGrad: () => avgPoolGrad,
 };
 
 /** The replacement configs, each keeping the stock kernel's setup (its wasm function bindings). */
