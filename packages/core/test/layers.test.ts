@@ -7,6 +7,8 @@ import {
   relu, saveModel, scope, summarize, tf, withBuildContext,
 } from '../src/index.js';
 
+const rnd = (shape: number[], seed: number) => tf.randomUniform(shape, -1, 1, 'float32', seed);
+
 let dir: string;
 beforeAll(async () => {
   await initEngine({ backend: 'wasm' });
@@ -113,6 +115,44 @@ describe('training on wasm', () => {
       const err = Math.max(...values.map((v, i) => Math.abs(v - wasm[name]![i]!)));
       expect(err, name).toBeLessThan(1e-4 * scale);
     }
+  });
+});
+
+describe('batch norm trains through one op with the closed-form gradient', () => {
+  const bnModel = (shape: number[]) => withBuildContext(0, () => {
+    const input = tf.input({ shape: shape.slice(1) });
+    return tf.model({ inputs: input, outputs: batchNorm(input) });
+  });
+
+  it.each([[[6, 5, 5, 4]], [[16, 7]]])('input %j: same output, gradients and moving averages as tfjs-layers', (shape) => {
+    const fast = bnModel(shape);
+    const stock = tf.sequential({ layers: [tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5, inputShape: shape.slice(1) })] });
+    const weights = [rnd([shape.at(-1)!], 1), rnd([shape.at(-1)!], 2), rnd([shape.at(-1)!], 3), tf.add(tf.abs(rnd([shape.at(-1)!], 4)), 0.5)];
+    fast.setWeights(weights);
+    stock.setWeights(weights);
+    const x = tf.add(tf.mul(rnd(shape, 5), 3), 1);
+    const dy = rnd(shape, 6);
+    const run = (model: tf.LayersModel) => {
+      const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+      const f = (input: tf.Tensor) => tf.sum(tf.mul(model.apply(input, { training: true }) as tf.Tensor, dy)) as tf.Scalar;
+      const { grads } = tf.variableGrads(() => f(x), vars);
+      const dx = tf.grad(f)(x);
+      return [model.apply(x, { training: true }) as tf.Tensor, dx, ...vars.map((v) => grads[v.name]!), ...model.getWeights().slice(2)];
+    };
+    const a = run(fast), b = run(stock);
+    a.forEach((t, i) => expect(tf.max(tf.abs(tf.sub(t, b[i]!))).dataSync()[0], `tensor ${i}`).toBeLessThan(1e-5));
+    expect(tf.max(tf.abs(tf.sub(fast.predict(x) as tf.Tensor, stock.predict(x) as tf.Tensor))).dataSync()[0]).toBeLessThan(1e-6);
+  });
+
+  it('keeps no tensors from a training step', () => {
+    const model = bnModel([5, 4, 4, 3]);
+    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const x = rnd([5, 4, 4, 3], 7);
+    const step = () => { const { value, grads } = tf.variableGrads(() => tf.sum(model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, vars); tf.dispose([value, ...Object.values(grads)]); };
+    step();
+    const before = tf.memory().numTensors;
+    step();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { SeededDropout } from '../layers/dropout.js';
+import { fastTrainingBatchNorm } from '../layers/batch-norm-training.js';
 import { GroupedConv2D } from '../layers/grouped-conv.js';
 import { FLOAT32_LOWEST, Padding2D } from '../layers/padding.js';
 import { nextLayerName, nextSeed } from './build-context.js';
@@ -131,7 +132,9 @@ export const relu = (x: Node): Node => activation(x, 'relu');
 
 /** Batch norm with PyTorch's defaults (momentum 0.1 ⇔ tfjs 0.9, eps 1e-5); torchvision's GoogLeNet uses eps 1e-3. */
 export function batchNorm(x: Node, o: { epsilon?: number } = {}): Node {
-  return apply(tf.layers.batchNormalization({ momentum: 0.9, epsilon: o.epsilon ?? 1e-5, name: nextLayerName('bn') }), x);
+  const layer = tf.layers.batchNormalization({ momentum: 0.9, epsilon: o.epsilon ?? 1e-5, name: nextLayerName('bn') });
+  fastTrainingBatchNorm(layer);
+  return apply(layer, x);
 }
 
 export function layerNorm(x: Node): Node {
