@@ -66,8 +66,9 @@ export async function profileStep(c: BenchCase, o: { byShape?: boolean } = {}): 
   step();
   const info = await tf.profile(step);
   const byKernel = new Map<string, number>();
-  // Ops ending in __op wrap other kernels; count kernels only.
-  for (const k of info.kernels.filter((k) => !k.name.endsWith('__op'))) {
+  // Ops ending in __op and custom-gradient ops ("unnamed scope": batch norm's training op) wrap
+  // kernels that are profiled themselves; count kernels only.
+  for (const k of info.kernels.filter((k) => !k.name.endsWith('__op') && k.name !== 'unnamed scope')) {
     const key = o.byShape ? `${k.name} ${JSON.stringify(k.inputShapes)}` : k.name;
     byKernel.set(key, (byKernel.get(key) ?? 0) + (k.kernelTimeMs as number));
   }

@@ -142,6 +142,18 @@ def regnetx32():
     return nn.Sequential(*layers, nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten(), nn.Linear(cin, 10))
 
 
+def median_seconds(f, warmup, steps):
+    """Median wall time of `steps` calls of f after `warmup` untimed ones."""
+    for _ in range(warmup):
+        f()
+    times = []
+    for _ in range(steps):
+        start = time.perf_counter()
+        f()
+        times.append(time.perf_counter() - start)
+    return sorted(times)[len(times) // 2]
+
+
 MODELS = {
     'lenet': lambda: lenet(False), 'bn-lenet': lambda: lenet(True), 'alexnet': alexnet, 'vgg11-d2l': vgg11_d2l, 'nin': nin,
     'googlenet': googlenet, 'resnet18': resnet18, 'densenet': densenet, 'regnetx32': regnetx32,
@@ -173,14 +185,7 @@ def measure(name, c, h, w, batch, steps, warmup):
 
     def time_it(f, training):
         model.train(training)
-        for _ in range(warmup):
-            f()
-        times = []
-        for _ in range(steps):
-            start = time.perf_counter()
-            f()
-            times.append(time.perf_counter() - start)
-        return batch / sorted(times)[len(times) // 2]
+        return batch / median_seconds(f, warmup, steps)
 
     return {'train': time_it(train, True), 'infer': time_it(infer, False), 'params': sum(p.numel() for p in model.parameters())}
 

@@ -2,9 +2,10 @@
 convolutions and matrix products, the same cases as src/ceiling.ts."""
 import argparse
 import json
-import time
 
 import torch
+
+from bench import median_seconds
 
 
 def gflops(case, reps):
@@ -23,13 +24,7 @@ def gflops(case, reps):
         run = lambda: torch.nn.functional.conv2d(torch.nn.functional.pad(x, pad), w, stride=s)
         flops = 2 * case['batch'] * out * out * case['cout'] * k * k * case['cin']
     with torch.no_grad():
-        run()
-        times = []
-        for _ in range(reps):
-            start = time.perf_counter()
-            run()
-            times.append(time.perf_counter() - start)
-    return flops / sorted(times)[len(times) // 2] / 1e9
+        return flops / median_seconds(run, 1, reps) / 1e9
 
 
 def main():
