@@ -37,6 +37,23 @@ describe('faster replacements of stock wasm kernels match the cpu backend', () =
   });
 });
 
+describe('sum and mean over leading axes (per-channel statistics)', () => {
+  it.each([
+    [[6, 5, 4, 3], [0, 1, 2], false], [[6, 5, 4, 3], [0, 1, 2], true], [[6, 5, 4, 3], [-4, -3], false], [[7, 9], 0, true],
+    [[2, 3, 4], [0, 1], false], [[6, 5, 4, 3], [1, 2], false], [[6, 5, 4, 3], [0, 1, 2, 3], false], [[6, 5, 4, 3], [0, 2], true],
+    [[4, 1, 1, 8], [0, 1, 2], false], [[1, 9], 0, false], [[64, 24, 24, 32], [0, 1, 2], false],
+  ])('input %j axes %j keepDims %s', async (shape, axis, keepDims) => {
+    const x = () => tf.add(rnd(shape as number[], 11), 0.5);
+    expect(await compare(() => [tf.sum(x(), axis as number[], keepDims as boolean), tf.mean(x(), axis as number[], keepDims as boolean)])).toBeLessThan(2e-6);
+  });
+
+  it('leaves integer sums to the stock kernel', () => {
+    const s = tf.sum(tf.tensor3d([[[1, 2], [3, 4]], [[5, 6], [7, 8]]], undefined, 'int32'), [0, 1]);
+    expect(s.dtype).toBe('int32');
+    expect(Array.from(s.dataSync())).toEqual([16, 20]);
+  });
+});
+
 describe('pooling gradients', () => {
   // ReLU'd and rounded inputs make ties common, as in a network: the first maximum in the window must win.
   const tied = (shape: number[], seed: number) => tf.round(tf.relu(tf.mul(rnd(shape, seed), 3)));

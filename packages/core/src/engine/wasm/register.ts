@@ -7,7 +7,7 @@ import { fastKernels } from './fast-kernels.js';
 export const WASM_TRAINING_KERNELS: readonly tf.KernelConfig[] = [...convBackpropKernels, ...depthwiseBackpropKernels];
 
 /** Names of the stock wasm kernels cnnlab replaces with faster equivalents. */
-export const WASM_FAST_KERNEL_NAMES = ['Conv2DBackpropInput', 'BatchMatMul', 'MaxPoolGrad', 'AvgPoolGrad'] as const;
+export const WASM_FAST_KERNEL_NAMES = ['Conv2DBackpropInput', 'BatchMatMul', 'MaxPoolGrad', 'AvgPoolGrad', 'Sum', 'Mean'] as const;
 
 /**
  * 'fast' (the default): cnnlab's kernels. 'baseline': only the kernels stock
