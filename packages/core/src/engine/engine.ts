@@ -40,15 +40,8 @@ interface Candidate {
   load(request: { threads: number }): Promise<Loaded>;
 }
 
-interface Loaded {
-  backend: string;
-  threads: number;
-  simd: boolean | null;
-  gpu: boolean;
-  wasmKernels?: 'fast' | 'baseline';
-  /** Why fewer threads than requested are in use. */
-  threadsNote?: string;
-}
+/** What a candidate reports once loaded; `initEngine` adds the rest of EngineInfo. */
+type Loaded = Pick<EngineInfo, 'backend' | 'threads' | 'simd' | 'gpu' | 'wasmKernels' | 'threadsNote'>;
 
 let threadedWasmRegistered = false;
 
