@@ -12,6 +12,23 @@ export class HttpError extends Error {
   }
 }
 
+/**
+ * The logdir's real path, resolved once it exists (null until then): the root
+ * every request path is checked against.
+ */
+export function logdirRoot(logdir: string): () => Promise<string | null> {
+  let root: string | null = null;
+  return async () => {
+    if (root) return root;
+    try {
+      root = await realpath(logdir);
+    } catch {
+      return null;
+    }
+    return root;
+  };
+}
+
 export function isInside(root: string, path: string): boolean {
   return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
 }

@@ -1,10 +1,9 @@
-import { realpath } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { diagnoseFit } from '@cnnlab/analysis';
 import { listRuns } from '@cnnlab/tfevents';
 import { findRuns, hparamsOf, type TrainConfig } from '@cnnlab/trainer';
 import { historyFromSeries } from './history.js';
-import { HttpError, resolveRunPath } from './paths.js';
+import { HttpError, logdirRoot, resolveRunPath } from './paths.js';
 import { RunState } from './run-state.js';
 import type {
   DiagnosisResponse, EpochMetrics, FitDiagnosis, HParamsColumn, HParamsResponse, HParamValue, RunHParams, RunSummary, RunsResponse,
@@ -20,27 +19,18 @@ const iso = (seconds: number | null | undefined) => (seconds ? new Date(seconds 
 /** The runs under one logdir: found as TensorBoard finds them (any directory holding event files) plus cnnlab's run directories. */
 export class RunStore {
   readonly logdir: string;
-  private root: string | null = null;
   private readonly runs = new Map<string, RunState>();
   private scanned = 0;
   private scanning: Promise<void> | null = null;
   private scanWarnings: string[] = [];
   private readonly scanIntervalMs: number;
+  /** The logdir's real path, or null while it does not exist. */
+  private readonly rootPath: () => Promise<string | null>;
 
   constructor(logdir: string, options: RunStoreOptions = {}) {
     this.logdir = logdir;
     this.scanIntervalMs = options.scanIntervalMs ?? 1000;
-  }
-
-  /** The logdir's real path, or null while it does not exist. */
-  private async rootPath(): Promise<string | null> {
-    if (this.root) return this.root;
-    try {
-      this.root = await realpath(this.logdir);
-    } catch {
-      return null;
-    }
-    return this.root;
+    this.rootPath = logdirRoot(logdir);
   }
 
   /** Finds new and removed runs and reads what is new in every run (at most once per scan interval). */

@@ -1,7 +1,7 @@
-import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { lstat, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { readSearch, readSweep, SEARCH_FILE, SWEEP_FILE, type SearchState, type SweepState } from '@cnnlab/search';
-import { HttpError, resolveRunPath } from './paths.js';
+import { HttpError, logdirRoot, resolveRunPath } from './paths.js';
 import { searchDetail, searchShapeError, searchSummary } from './searches.js';
 import { sweepDetail, sweepShapeError, sweepSummary } from './sweeps.js';
 import type { SearchesResponse, SearchResponse, SearchSummary, SweepResponse, SweepsResponse, SweepSummary } from './types.js';
@@ -27,25 +27,17 @@ interface Parsed<T> {
  * interval; each file is parsed again only when it changes. A file that cannot be read is listed with a warning.
  */
 export class StudyStore {
-  private root: string | null = null;
   private found: Record<Kind, string[]> = { sweep: [], search: [] };
   private scanned = 0;
   private scanning: Promise<void> | null = null;
   private readonly cache = new Map<string, Parsed<unknown>>();
+  private readonly rootPath: () => Promise<string | null>;
 
   constructor(
     readonly logdir: string,
     private readonly scanIntervalMs = 1000,
-  ) {}
-
-  private async rootPath(): Promise<string | null> {
-    if (this.root) return this.root;
-    try {
-      this.root = await realpath(this.logdir);
-    } catch {
-      return null;
-    }
-    return this.root;
+  ) {
+    this.rootPath = logdirRoot(logdir);
   }
 
   private scan(): Promise<void> {

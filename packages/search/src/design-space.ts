@@ -6,9 +6,9 @@ import {
 } from '@cnnlab/arch-regnet';
 import { SummaryWriter } from '@cnnlab/tfevents';
 import type { InputShape } from '@cnnlab/core';
-import type { TrainHooks, TrainOptions } from '@cnnlab/trainer';
+import { lockFile, type TrainHooks, type TrainOptions } from '@cnnlab/trainer';
 import { compareEdfs, dominantSpace, edfCurve, edfSteps, summaryStats, type EdfPoint, type EdfRelation } from './edf.js';
-import { lockDirectory, readJsonFile, trainingAction, trainTo, writeJsonFile, type EngineOptions } from './runner.js';
+import { readJsonFile, trainingAction, trainTo, writeJsonFile, type EngineOptions } from './runner.js';
 import { canonicalJson, firstDifference, SweepSpecError } from './spec.js';
 
 export const SEARCH_FILE = 'search.json';
@@ -312,7 +312,8 @@ export async function runDesignSpaceSearch(o: DesignSpaceSearchOptions): Promise
   const file = join(dir, SEARCH_FILE);
   const hooks = o.hooks ?? {};
   mkdirSync(dir, { recursive: true });
-  const release = lockDirectory(join(dir, '.search.lock'), `Search ${dir}`);
+  const lock = join(dir, '.search.lock');
+  const release = lockFile(lock, (pid) => new Error(`Search ${dir} is in use by process ${pid} (${lock}); stop it first`));
   try {
     let state: SearchState;
     if (existsSync(file)) {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { writeFileAtomic, type BackendChoice } from '@cnnlab/core';
 import { isRunDirectory, readConfig, readReport, resumeRun, train, type RunReport, type TrainHooks, type TrainOptions } from '@cnnlab/trainer';
@@ -61,25 +61,6 @@ export function noteInReport(runDir: string, message: string): void {
   if (report.message === message) return;
   report.message = message;
   writeFileAtomic(join(runDir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
-}
-
-/**
- * A lock file holding this process's id; a stale lock (its process is gone,
- * e.g. after SIGKILL) is taken over. Returns the release function.
- */
-export function lockDirectory(path: string, what: string): () => void {
-  if (existsSync(path)) {
-    const pid = Number(readFileSync(path, 'utf8'));
-    let alive = false;
-    try {
-      alive = pid > 0 && pid !== process.pid && process.kill(pid, 0);
-    } catch {
-      alive = false;
-    }
-    if (alive) throw new Error(`${what} is in use by process ${pid} (${path}); stop it first`);
-  }
-  writeFileSync(path, String(process.pid));
-  return () => rmSync(path, { force: true });
 }
 
 /** Reads a JSON file written by this package, with a clear message when it is missing or damaged. */

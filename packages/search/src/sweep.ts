@@ -1,10 +1,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import {
-  evaluateRun, readReport, resolveTrainConfig, type EpochMetrics, type RunReport, type TrainHooks,
-} from '@cnnlab/trainer';
+  evaluateRun, readReport, resolveTrainConfig, type EpochMetrics, lockFile, type RunReport, type TrainHooks } from '@cnnlab/trainer';
 import { bestOf, firstMedianStop, halvingPromotion, halvingRungs, medianRuleDecision, metricSeries, isBetter, type MedianDecision } from './pruning.js';
-import { lockDirectory, noteInReport, readJsonFile, trainingAction, trainTo, writeJsonFile, type EngineOptions } from './runner.js';
+import { noteInReport, readJsonFile, trainingAction, trainTo, writeJsonFile, type EngineOptions } from './runner.js';
 import { describeParams, planTrials } from './sampling.js';
 import { firstDifference, canonicalJson, SweepSpecError, trialOptions, validateSweepSpec, type ParamValue, type SweepSpec, type SweepSpecInput } from './spec.js';
 
@@ -168,7 +167,8 @@ export async function runSweep(input: SweepSpecInput | SweepSpec, options: RunSw
   const spec = validateSweepSpec(input, { defaultName: basename(dir) });
   const planned = planTrials(spec);
   mkdirSync(dir, { recursive: true });
-  const release = lockDirectory(join(dir, '.sweep.lock'), `Sweep ${dir}`);
+  const lock = join(dir, '.sweep.lock');
+  const release = lockFile(lock, (pid) => new Error(`Sweep ${dir} is in use by process ${pid} (${lock}); stop it first`));
   try {
     return await sweepLoop(spec, planned, dir, options);
   } finally {

@@ -7,6 +7,7 @@ export type { OptimizerConfig, OptimizerName, OptimizerState } from './optim/opt
 export { learningRate, updateSchedule, initialScheduleState, DEFAULT_SCHEDULE } from './optim/schedule.js';
 export type { ScheduleConfig, ScheduleName, ScheduleState } from './optim/schedule.js';
 export { CheckpointStore, encodeCheckpoint, decodeCheckpoint, CheckpointError } from './checkpoint.js';
+export { lockFile } from './lock.js';
 export { runPaths, readConfig, readReport, findRuns, isRunDirectory, defaultRunName } from './run-dir.js';
 export type { RunReport, RunStatus, EpochMetrics } from './run-dir.js';
 export { TAGS, hparamsOf, pruneEventsAfter } from './events.js';

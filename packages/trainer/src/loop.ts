@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   createModel, describeEngine, getDropoutState, initEngine, saveModel, setDropoutState, summarize, tf,
@@ -6,6 +6,7 @@ import {
 } from '@cnnlab/core';
 import { diagnoseFit, type FitDiagnosis } from '@cnnlab/analysis';
 import { CheckpointStore, encodeCheckpoint, type TensorEntry } from './checkpoint.js';
+import { lockFile } from './lock.js';
 import { resolveTrainConfig, type TrainConfig, type TrainOptions } from './config.js';
 import {
   BatchSource, computeNormalization, loadDataset, loadNormalization, loadSplit, makeSplit, permutation, saveNormalization, saveSplit,
@@ -236,24 +237,10 @@ function restoreOptimizer(optimizer: Optimizer, tensors: TensorEntry[], step: nu
   optimizer.setState({ step, slots: slots.length ? slots : optimizer.getState().slots.map((s) => ({ ...s, values: [] })) });
 }
 
-function acquireLock(path: string): void {
-  if (existsSync(path)) {
-    const pid = Number(readFileSync(path, 'utf8'));
-    let alive = false;
-    try {
-      alive = pid > 0 && pid !== process.pid && process.kill(pid, 0);
-    } catch {
-      alive = false;
-    }
-    if (alive) throw new TrainingError(`Run is in use by process ${pid} (${path}); stop it before resuming`);
-  }
-  writeFileSync(path, String(process.pid));
-}
-
 async function runLoop(ctx: LoopContext, hooks: TrainHooks): Promise<TrainResult> {
   const { runDir, config, engine, dataset, split, normalization, model, report } = ctx;
   const paths = runPaths(runDir);
-  acquireLock(paths.lock);
+  const releaseLock = lockFile(paths.lock, (pid) => new TrainingError(`Run is in use by process ${pid} (${paths.lock}); stop it before resuming`));
   const store = new CheckpointStore(paths.checkpoints);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const optimizer = new Optimizer(config.optimizer, variables);
@@ -299,7 +286,7 @@ async function runLoop(ctx: LoopContext, hooks: TrainHooks): Promise<TrainResult
     logger.end(status);
     optimizer.dispose();
     model.dispose();
-    rmSync(paths.lock, { force: true });
+    releaseLock();
     return { runDir, report };
   };
 
