@@ -8,7 +8,8 @@ import { SummaryWriter } from '@cnnlab/tfevents';
 import type { InputShape } from '@cnnlab/core';
 import { lockFile, type TrainHooks, type TrainOptions } from '@cnnlab/trainer';
 import { compareEdfs, dominantSpace, edfCurve, edfSteps, summaryStats, type EdfPoint, type EdfRelation } from './edf.js';
-import { readJsonFile, trainingAction, trainTo, writeJsonFile, type EngineOptions } from './runner.js';
+import { LocalTrialExecutor, type TrialExecutor, type TrialJob } from './executor.js';
+import { readJsonFile, writeJsonFile, type EngineOptions } from './runner.js';
 import { canonicalJson, firstDifference, SweepSpecError } from './spec.js';
 
 export const SEARCH_FILE = 'search.json';
@@ -63,6 +64,8 @@ export interface DesignSpaceSearchOptions extends EngineOptions {
   edfStep?: number;
   hooks?: DesignSpaceHooks;
   signal?: AbortSignal;
+  /** Where models train (default: here, one after another); e.g. a queue of workers from @cnnlab/queue. */
+  executor?: TrialExecutor;
 }
 
 export interface DesignSpaceHooks extends Omit<TrainHooks, 'signal'> {
@@ -338,23 +341,24 @@ export async function runDesignSpaceSearch(o: DesignSpaceSearchOptions): Promise
     delete state.message;
     save();
     const engine: EngineOptions = { ...(o.backend ? { backend: o.backend } : {}), ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}) };
+    const executor = o.executor ?? new LocalTrialExecutor(hooks, engine);
     // Interleave the spaces (model 0 of each, then model 1, …) so that a stopped search still compares them.
     const order = [...state.models].sort((a, b) => a.index - b.index || options.spaces.findIndex((s) => s.name === a.space) - options.spaces.findIndex((s) => s.name === b.space));
-    for (const [position, model] of order.entries()) {
-      if (model.status === 'finished' || model.status === 'failed') continue;
-      if (o.signal?.aborted) return interrupt(state, save);
-      const runDir = join(dir, model.runDir);
-      const action = trainingAction(runDir, options.epochs);
-      if (action !== 'skip') {
+    const byJob = new Map<string, SearchModel>();
+    const jobs: TrialJob[] = order.filter((m) => m.status !== 'finished' && m.status !== 'failed').map((m) => {
+      byJob.set(m.runDir, m);
+      return { id: m.runDir, name: m.runDir, runDir: join(dir, m.runDir), epochs: options.epochs, options: { ...options.train, archOptions: { stemChannels: m.config.stemChannels, stages: m.config.stages } } };
+    });
+    let interrupted = false;
+    await executor.runAll(jobs, {
+      onStart: (job, info) => {
+        const model = byJob.get(job.id)!;
         model.status = 'running';
         save();
-        hooks.onModelStart?.(model, { total: order.length, position, action });
-      }
-      const controller = new AbortController();
-      const forward = () => controller.abort();
-      o.signal?.addEventListener('abort', forward);
-      try {
-        const outcome = await trainTo(runDir, { ...options.train, archOptions: { stemChannels: model.config.stemChannels, stages: model.config.stages } }, options.epochs, { ...hooks, signal: controller.signal }, engine);
+        hooks.onModelStart?.(model, { total: order.length, position: order.indexOf(model), action: info.action });
+      },
+      onSettled: (job, outcome) => {
+        const model = byJob.get(job.id)!;
         const r = outcome.report;
         model.params = r.params.trainable;
         model.macs = r.params.macs;
@@ -364,19 +368,18 @@ export async function runDesignSpaceSearch(o: DesignSpaceSearchOptions): Promise
         model.valError = r.bestValAcc === null ? null : errorOf(r.bestValAcc);
         if (outcome.error || r.status === 'failed') {
           model.status = 'failed';
-          model.message = outcome.error?.message ?? r.message ?? 'training failed';
+          model.message = outcome.error ?? r.message ?? 'training failed';
         } else if (r.status === 'interrupted' || r.status === 'running') {
           model.status = 'interrupted';
-          return interrupt(state, save);
+          interrupted = true;
         } else {
           model.status = 'finished';
         }
         save();
-        hooks.onModelEnd?.(model);
-      } finally {
-        o.signal?.removeEventListener('abort', forward);
-      }
-    }
+        if (model.status !== 'interrupted') hooks.onModelEnd?.(model);
+      },
+    }, o.signal);
+    if (interrupted || state.models.some((m) => m.status !== 'finished' && m.status !== 'failed')) return interrupt(state, save);
     state.status = 'finished';
     Object.assign(state, summarizeSpaces(options, state.models));
     state.edfRuns = writeEdfEvents(dir, state.spaces);

@@ -24,4 +24,6 @@ export type {
 } from './design-space.js';
 export { formatSweepReport, formatSearchReport, formatSearchModels, reportThresholds, textTable } from './report.js';
 export { trainTo, trainingAction } from './runner.js';
+export { LocalTrialExecutor, QUEUE_FILE } from './executor.js';
+export type { TrialExecutor, TrialJob, TrialOutcome, TrialHandlers, QueueSnapshot } from './executor.js';
 export type { EngineOptions, TrainingAction } from './runner.js';

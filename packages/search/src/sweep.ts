@@ -2,8 +2,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import {
   evaluateRun, readReport, resolveTrainConfig, type EpochMetrics, lockFile, type RunReport, type TrainHooks } from '@cnnlab/trainer';
+import { LocalTrialExecutor, type TrialExecutor, type TrialHandlers, type TrialJob, type TrialOutcome } from './executor.js';
 import { bestOf, firstMedianStop, halvingPromotion, halvingRungs, medianRuleDecision, metricSeries, isBetter, type MedianDecision } from './pruning.js';
-import { noteInReport, readJsonFile, trainingAction, trainTo, writeJsonFile, type EngineOptions } from './runner.js';
+import { noteInReport, readJsonFile, writeJsonFile, type EngineOptions } from './runner.js';
 import { describeParams, planTrials } from './sampling.js';
 import { firstDifference, canonicalJson, SweepSpecError, trialOptions, validateSweepSpec, type ParamValue, type SweepSpec, type SweepSpecInput } from './spec.js';
 
@@ -87,6 +88,8 @@ export interface RunSweepOptions extends EngineOptions {
   hooks?: SweepHooks;
   /** Aborting stops the running trial after its current batch (with a checkpoint); the next start resumes it. */
   signal?: AbortSignal;
+  /** Where trials train (default: here, one after another); e.g. a queue of workers from @cnnlab/queue. */
+  executor?: TrialExecutor;
 }
 
 const now = () => new Date().toISOString();
@@ -209,86 +212,101 @@ async function sweepLoop(spec: SweepSpec, planned: ReturnType<typeof planTrials>
   save();
 
   const engine: EngineOptions = { ...(options.backend ? { backend: options.backend } : {}), ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}) };
-  const completedSeries = () => state.trials.filter((t) => t.status === 'finished').map((t) => t.history.map((h) => h[spec.metric]));
-
-  /** Trains one trial to `epochs`; false when the sweep was interrupted. */
-  const runTrial = async (trial: TrialRecord, epochs: number): Promise<boolean> => {
-    if (options.signal?.aborted) return false;
-    const runDir = join(dir, trial.dir);
-    const median = pruning?.rule === 'median' ? { metric: spec.metric, warmup: pruning.warmup, minTrials: pruning.minTrials, epochs } : null;
-    const completed = median ? completedSeries() : [];
-    const markPruned = (d: MedianDecision) => {
-      trial.status = 'pruned';
-      trial.stopped = { rule: 'median', epoch: d.epoch, reason: d.reason };
-      noteInReport(runDir, `Stopped by sweep ${spec.name} after epoch ${d.epoch}: ${d.reason}.`);
-      log(`${trial.name}: stopped after epoch ${d.epoch} (${d.reason})`);
-    };
+  const executor = options.executor ?? new LocalTrialExecutor(hooks, engine);
+  const settled = (t: TrialRecord) => t.status === 'finished' || t.status === 'pruned' || t.status === 'failed';
+  /** The median rule compares with the trials before this one that finished (as when trials run one after another). */
+  const completedBefore = (trial: TrialRecord) => state.trials.filter((t) => t.index < trial.index && t.status === 'finished').map((t) => t.history.map((h) => h[spec.metric]));
+  const decidable = (trial: TrialRecord) => state.trials.every((t) => t.index >= trial.index || settled(t));
+  const medianOf = (epochs: number) => (pruning?.rule === 'median' ? { metric: spec.metric, warmup: pruning.warmup, minTrials: pruning.minTrials, epochs } : null);
+  const byJob = new Map<string, TrialRecord>();
+  const jobOf = (trial: TrialRecord, epochs: number): TrialJob => {
+    const job = { id: rungs ? `${trial.name}@e${epochs}` : trial.name, name: trial.name, runDir: join(dir, trial.dir), options: trialOptions(spec, trial.params), epochs };
+    byJob.set(job.id, trial);
     trial.epochsPlanned = epochs;
-    // After a restart, replay the median rule on what the trial has already recorded.
-    if (median && existsSync(join(runDir, 'report.json'))) {
-      const report = readReport(runDir);
-      const d = firstMedianStop(metricSeries(report.history, spec.metric), completed, median);
-      if (d) {
-        fromReport(trial, report, spec.metric);
-        trial.history = trial.history.slice(0, d.epoch);
-        markPruned(d);
-        save();
-        hooks.onTrialEnd?.(trial);
-        return true;
-      }
-    }
-    const controller = new AbortController();
-    const forward = () => controller.abort();
-    options.signal?.addEventListener('abort', forward);
-    const stop: { decision: MedianDecision | null } = { decision: null };
-    const trainHooks: TrainHooks = {
-      ...hooks,
-      signal: controller.signal,
-      onEpoch: (metrics, info) => {
-        // report.json is written before onEpoch: it holds the whole history, also after a resume.
-        const history = readReport(runDir).history;
-        fromHistory(trial, history, spec.metric);
-        save();
-        hooks.onEpoch?.(metrics, info);
-        if (median && !stop.decision) {
-          const d = medianRuleDecision(metricSeries(history, spec.metric), completed, median);
-          if (d.stop) {
-            stop.decision = d;
-            controller.abort();
-          }
-        }
-      },
-    };
-    try {
-      const action = trainingAction(runDir, epochs);
-      if (action !== 'skip') {
-        trial.status = 'running';
-        save();
-        hooks.onTrialStart?.(trial, { total: state.trials.length, epochs, action });
-      }
-      const outcome = await trainTo(runDir, trialOptions(spec, trial.params), epochs, trainHooks, engine);
-      fromReport(trial, outcome.report, spec.metric);
-      const status = outcome.report.status;
-      if (outcome.error || status === 'failed') {
-        trial.status = 'failed';
-        trial.message = outcome.error?.message ?? outcome.report.message ?? 'training failed';
-        log(`${trial.name}: failed: ${trial.message}`);
-      } else if (stop.decision) {
-        markPruned(stop.decision);
-      } else if (status === 'interrupted' || status === 'running') {
-        trial.status = 'interrupted';
-        save();
-        return false;
-      } else {
-        trial.status = 'finished';
-      }
-      if (status === 'stopped-early') trial.message = outcome.report.message;
+    return job;
+  };
+  const markPruned = (trial: TrialRecord, d: MedianDecision) => {
+    trial.status = 'pruned';
+    trial.stopped = { rule: 'median', epoch: d.epoch, reason: d.reason };
+    noteInReport(join(dir, trial.dir), `Stopped by sweep ${spec.name} after epoch ${d.epoch}: ${d.reason}.`);
+    log(`${trial.name}: stopped after epoch ${d.epoch} (${d.reason})`);
+  };
+  /** The median rule replayed on what a trial recorded: its decisions do not depend on when or where it trained. */
+  const replayMedian = (trial: TrialRecord, report: RunReport): boolean => {
+    const median = medianOf(trial.epochsPlanned);
+    if (!median) return false;
+    const d = firstMedianStop(metricSeries(report.history, spec.metric), completedBefore(trial), median);
+    if (!d) return false;
+    fromReport(trial, report, spec.metric);
+    trial.history = trial.history.slice(0, d.epoch);
+    markPruned(trial, d);
+    return true;
+  };
+  let interruptedTrial = false;
+  const outcomes = new Map<TrialRecord, TrialOutcome>();
+  /** Records a trial's outcome; with the median rule in trial order, so that every decision sees the trials before it. */
+  const settle = (trial: TrialRecord, outcome: TrialOutcome) => {
+    fromReport(trial, outcome.report, spec.metric);
+    const status = outcome.report.status;
+    if (outcome.error || status === 'failed') {
+      trial.status = 'failed';
+      trial.message = outcome.error ?? outcome.report.message ?? 'training failed';
+      log(`${trial.name}: failed: ${trial.message}`);
+    } else if (replayMedian(trial, outcome.report)) {
+      // pruned
+    } else if (status === 'interrupted' || status === 'running') {
+      trial.status = 'interrupted';
+      interruptedTrial = true;
       save();
-      if (action !== 'skip' || trial.status !== 'finished') hooks.onTrialEnd?.(trial);
-      return true;
-    } finally {
-      options.signal?.removeEventListener('abort', forward);
+      return;
+    } else {
+      trial.status = 'finished';
     }
+    if (status === 'stopped-early') trial.message = outcome.report.message;
+    save();
+    if (outcome.action !== 'skip' || trial.status !== 'finished') hooks.onTrialEnd?.(trial);
+  };
+  const handlers: TrialHandlers = {
+    settledWithoutTraining: (job) => {
+      const trial = byJob.get(job.id)!;
+      if (!medianOf(job.epochs) || !decidable(trial) || !existsSync(join(job.runDir, 'report.json'))) return false;
+      if (!replayMedian(trial, readReport(job.runDir))) return false;
+      save();
+      hooks.onTrialEnd?.(trial);
+      return true;
+    },
+    onStart: (job, info) => {
+      const trial = byJob.get(job.id)!;
+      trial.status = 'running';
+      save();
+      hooks.onTrialStart?.(trial, { total: state.trials.length, epochs: job.epochs, action: info.action });
+    },
+    onEpoch: (job, history) => {
+      const trial = byJob.get(job.id)!;
+      if (settled(trial)) return true;
+      fromHistory(trial, history, spec.metric);
+      trial.status = 'running';
+      save();
+      const median = medianOf(job.epochs);
+      return !!median && decidable(trial) && medianRuleDecision(metricSeries(history, spec.metric), completedBefore(trial), median).stop;
+    },
+    onSettled: (job, outcome) => {
+      const trial = byJob.get(job.id)!;
+      if (!medianOf(job.epochs)) return settle(trial, outcome);
+      outcomes.set(trial, outcome);
+      for (const t of state.trials) {
+        if (settled(t)) continue;
+        const o = outcomes.get(t);
+        if (!o) break;
+        outcomes.delete(t);
+        settle(t, o);
+        if (interruptedTrial) break;
+      }
+    },
+  };
+  const runTrials = async (trials: TrialRecord[], epochs: (t: TrialRecord) => number): Promise<boolean> => {
+    await executor.runAll(trials.map((t) => jobOf(t, epochs(t))), handlers, options.signal);
+    return !interruptedTrial && trials.every(settled);
   };
 
   const interrupted = () => {
@@ -299,19 +317,13 @@ async function sweepLoop(spec: SweepSpec, planned: ReturnType<typeof planTrials>
   };
 
   if (!rungs) {
-    for (const trial of state.trials) {
-      if (trial.status === 'finished' || trial.status === 'pruned' || trial.status === 'failed') continue;
-      if (!(await runTrial(trial, trial.epochsPlanned))) return interrupted();
-    }
+    if (!(await runTrials(state.trials.filter((t) => !settled(t)), (t) => t.epochsPlanned))) return interrupted();
   } else {
     const halving = pruning as Extract<SweepSpec['pruning'], { rule: 'halving' }>;
     for (let r = 0; r < rungs.length; r++) {
       const entrants = state.trials.filter((t) => (t.rung ?? 0) >= r);
-      for (const trial of entrants) {
-        if (trial.rung !== r || trial.status === 'pruned' || trial.status === 'failed') continue;
-        if (trial.status === 'finished' && trial.epochsDone >= rungs[r]!) continue;
-        if (!(await runTrial(trial, rungs[r]!))) return interrupted();
-      }
+      const todo = entrants.filter((t) => t.rung === r && t.status !== 'pruned' && t.status !== 'failed' && !(t.status === 'finished' && t.epochsDone >= rungs[r]!));
+      if (!(await runTrials(todo, () => rungs[r]!))) return interrupted();
       if (r === rungs.length - 1) break;
       const candidates = entrants.map((t) => ({
         index: t.index,
