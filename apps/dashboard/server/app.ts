@@ -7,6 +7,7 @@ import { downloadName, scalarsCsv, scalarsJson } from './export.js';
 import { HttpError } from './paths.js';
 import { RunStore, diagnosisOf, hparamsOfRun, type RunStoreOptions } from './store.js';
 import { StudyStore } from './studies.js';
+import { mountQueueRoutes } from './queue.js';
 import type { ScalarsResponse } from './types.js';
 
 export interface DashboardAppOptions extends RunStoreOptions {
@@ -48,6 +49,8 @@ export const API_ENDPOINTS = [
   'GET /api/sweeps/:sweep',
   'GET /api/searches',
   'GET /api/searches/:search',
+  'GET /api/sweeps/:sweep/queue',
+  'GET /api/searches/:search/queue',
 ];
 
 const notBuiltPage = (clientDir: string) => `<!doctype html>
@@ -156,6 +159,8 @@ export function createDashboardApp(o: DashboardAppOptions): express.Express {
   api.get('/searches/:search', async (req, res) => {
     res.json(await studies.search(req.params.search));
   });
+
+  mountQueueRoutes(api, o.logdir);
 
   api.use((req, _res, next) => next(new HttpError(404, `No such API endpoint: ${req.method} ${req.originalUrl.split('?')[0]}`)));
 

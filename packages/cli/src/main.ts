@@ -8,6 +8,7 @@ import { dashboardCommand } from './commands/dashboard.js';
 import { quickstartCommand } from './commands/quickstart.js';
 import { searchCommand, sweepCommand } from './commands/sweep.js';
 import { trainCommand } from './commands/train.js';
+import { workerCommand } from './commands/worker.js';
 
 /** This package's version (src/ and dist/ both sit next to package.json, which nx release bumps). */
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -24,7 +25,7 @@ export function program(): Command {
       if (threads !== undefined) process.env.CNNLAB_THREADS = String(validateThreads(threads, '--threads'));
     });
   for (const command of [trainCommand(), evaluateCommand(), predictCommand(), runsCommand(), diagnoseCommand(), listCommand(), summaryCommand(),
-    complexityCommand(), sweepCommand(), searchCommand(), eventsCommand(), doctorCommand(), dashboardCommand(), quickstartCommand()]) {
+    complexityCommand(), sweepCommand(), searchCommand(), eventsCommand(), doctorCommand(), dashboardCommand(), quickstartCommand(), workerCommand()]) {
     cli.addCommand(command);
   }
   return cli;

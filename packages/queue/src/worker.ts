@@ -46,7 +46,13 @@ interface Slot {
   stop: Int32Array | null;
 }
 
-const threadUrl = new URL(import.meta.url.endsWith('.ts') ? './trial-thread.ts' : './trial-thread.js', import.meta.url);
+/** The thread that trains. Run from source (tests, tsx), it registers tsx itself: loader hooks do not reach worker threads. */
+function startThread(): Thread {
+  if (!import.meta.url.endsWith('.ts')) return new Thread(new URL('./trial-thread.js', import.meta.url));
+  const code = `const { register } = await import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}); register();
+    await import(${JSON.stringify(new URL('./trial-thread.ts', import.meta.url).href)});`;
+  return new Thread(new URL(`data:text/javascript,${encodeURIComponent(code)}`));
+}
 
 /**
  * A queue worker: serves every study queue registered in Redis, training each
@@ -73,7 +79,7 @@ export async function runWorker(o: QueueWorkerOptions): Promise<{ trained: numbe
   o.signal?.addEventListener('abort', stopAll);
 
   const train = (slot: Slot, job: Job, data: TrialJobData, runDir: string, token: string, queue: string): Promise<TrialResult> => {
-    if (!slot.thread) slot.thread = new Thread(threadUrl);
+    if (!slot.thread) slot.thread = startThread();
     const thread = slot.thread;
     const stop = new SharedArrayBuffer(4);
     slot.stop = new Int32Array(stop);

@@ -1,5 +1,7 @@
 import { readReport, type EpochMetrics, type RunReport, type TrainHooks, type TrainOptions } from '@cnnlab/trainer';
-import { trainingAction, trainTo, type EngineOptions, type TrainingAction } from './runner.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { readJsonFile, trainingAction, trainTo, type EngineOptions, type TrainingAction } from './runner.js';
 
 /** One trial (or search model) to bring to `epochs` epochs in its run directory. */
 export interface TrialJob {
@@ -104,4 +106,10 @@ export interface QueueSnapshot {
   }[];
   /** Jobs in the study's queue that are not the study's own trials (malformed or unknown), with why they failed. */
   foreign: { id: string; message: string }[];
+}
+
+/** A study's queue.json, or null when it never ran on a queue. */
+export function readQueueSnapshot(studyDir: string): QueueSnapshot | null {
+  const path = join(studyDir, QUEUE_FILE);
+  return existsSync(path) ? readJsonFile<QueueSnapshot>(path, 'Queue state') : null;
 }

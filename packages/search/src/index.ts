@@ -22,8 +22,8 @@ export {
 export type {
   DesignSpaceSearchOptions, DesignSpaceHooks, ResolvedSearchOptions, SearchModel, SearchModelStatus, SearchState, SpaceSummary, SpaceChoice,
 } from './design-space.js';
-export { formatSweepReport, formatSearchReport, formatSearchModels, reportThresholds, textTable } from './report.js';
+export { formatSweepReport, formatSearchReport, formatSearchModels, formatQueueReport, reportThresholds, textTable } from './report.js';
 export { trainTo, trainingAction } from './runner.js';
-export { LocalTrialExecutor, QUEUE_FILE } from './executor.js';
+export { LocalTrialExecutor, QUEUE_FILE, readQueueSnapshot } from './executor.js';
 export type { TrialExecutor, TrialJob, TrialOutcome, TrialHandlers, QueueSnapshot } from './executor.js';
 export type { EngineOptions, TrainingAction } from './runner.js';

@@ -1,6 +1,7 @@
 import { formatCount, formatMacs } from '@cnnlab/analysis';
 import { edfAt } from './edf.js';
 import type { SearchState } from './design-space.js';
+import type { QueueSnapshot } from './executor.js';
 import { describeParams } from './sampling.js';
 import { eligibleTrials, rankTrials, type SweepState } from './sweep.js';
 
@@ -121,4 +122,14 @@ export function formatSearchModels(state: SearchState): string {
     m.config.stages.map((s) => `(${s.depth},${s.width},${s.groupWidth},${s.bottleneckRatio})`).join(' '),
     m.params === null ? '-' : formatCount(m.params), m.macs === null ? '-' : formatMacs(m.macs), f4(m.valError),
   ]));
+}
+
+/** The queue a study ran on (queue.json): its jobs by state, and the jobs that failed, with why. */
+export function formatQueueReport(q: QueueSnapshot): string {
+  const c = q.counts;
+  const lines = [`Queue ${q.queue} on ${q.url} (updated ${q.updatedAt}): ${c.waiting} waiting, ${c.active} active, ${c.done} done, ${c.failed} failed, ${c.retried} retried`];
+  for (const j of q.jobs.filter((x) => x.state === 'active')) lines.push(`  ${j.name}: active on ${j.worker ?? '?'}, epoch ${j.epoch ?? 0} of ${j.epochs}`);
+  for (const j of q.jobs.filter((x) => x.state === 'failed')) lines.push(`  ${j.name}: job failed: ${j.message ?? ''}`);
+  for (const f of q.foreign) lines.push(`  job ${f.id} failed: ${f.message}`);
+  return lines.join('\n');
 }

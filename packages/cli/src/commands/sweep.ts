@@ -3,9 +3,10 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { BACKEND_CHOICES, type BackendChoice } from '@cnnlab/core';
 import { consoleReporter, type TrainHooks } from '@cnnlab/trainer';
 import {
-  describeParams, formatSearchModels, formatSearchReport, formatSweepReport, loadSweepSpec, rankTrials, readSearch, readSweep,
+  describeParams, formatQueueReport, formatSearchModels, formatSearchReport, formatSweepReport, loadSweepSpec, rankTrials, readQueueSnapshot, readSearch, readSweep,
   runDesignSpaceSearch, runSweep, type DesignSpaceSearchOptions, type SearchModel, type TrialRecord,
 } from '@cnnlab/search';
+import { QueueTrialExecutor, redisUrl, REDIS_URL_ENV } from '@cnnlab/queue';
 import { int, num, shape } from '../parse.js';
 import { interruptSignal } from './train.js';
 
@@ -34,6 +35,34 @@ function briefStart(onStart: TrainHooks['onStart']): TrainHooks['onStart'] {
   };
 }
 
+const queueOption = () => new Option('--queue [url]', `run the study's trials on workers (cnnlab worker) through Redis: redis:// or rediss:// URL (default: ${REDIS_URL_ENV})`);
+const logdirOption = () => new Option('--logdir <dir>', 'with --queue: the logdir the workers share (the study directory must be inside it)').default('runs');
+
+/** With --queue, the executor that puts the study's trials in its queue (the URL's password is never printed). */
+function queueExecutor(o: { queue?: string | boolean; logdir: string; backend: string }, dir: string, kind: 'sweep' | 'search'): QueueTrialExecutor | undefined {
+  if (o.queue === undefined) return undefined;
+  const executor = new QueueTrialExecutor({ url: redisUrl(o.queue), logdir: o.logdir, studyDir: dir, kind, backend: o.backend as BackendChoice, log: (m) => console.log(m) });
+  console.log(`Trials go to ${executor.describe()}; start workers with: cnnlab worker --queue <url> --logdir ${o.logdir}`);
+  return executor;
+}
+
+/** Runs a study; then closes its queue connection, taking the study off the workers' list once `done`. */
+async function withExecutor<T>(executor: QueueTrialExecutor | undefined, run: () => Promise<T>, done: (result: T) => boolean): Promise<T> {
+  let result: T | undefined;
+  try {
+    result = await run();
+    return result;
+  } finally {
+    await executor?.close(result !== undefined && done(result));
+  }
+}
+
+/** The queue section of a study's report (when it ran on a queue). */
+function printQueue(dir: string): void {
+  const snapshot = readQueueSnapshot(dir);
+  if (snapshot) console.log(`\n${formatQueueReport(snapshot)}`);
+}
+
 const backendOption = () => new Option('--backend <name>', 'TensorFlow.js backend').choices([...BACKEND_CHOICES]).default('auto');
 
 function trialEnd(t: TrialRecord): string {
@@ -53,20 +82,25 @@ export function sweepCommand(): Command {
       const state = readSweep(dir);
       if (o.json) return console.log(JSON.stringify({ ...state, ranking: rankTrials(state).map((t) => t.name) }, null, 2));
       console.log(formatSweepReport(state, dir));
+      printQueue(dir);
     });
   return new Command('sweep')
     .description('Hyper-parameter sweep (grid or seeded random, optional median-rule or successive-halving pruning) from a JSON/YAML spec; '
       + 'each trial is a run directory; interrupt-safe: run the same command again to continue')
     .argument('<spec>', 'sweep spec (.json, .yaml or .yml); see the @cnnlab/search README')
-    .option('--dir <dir>', 'sweep directory (default runs/sweeps/<spec name>)')
+    .option('--dir <dir>', 'sweep directory (default <logdir>/sweeps/<spec name>)')
+    .addOption(queueOption())
+    .addOption(logdirOption())
     .addOption(backendOption())
     .addCommand(report)
-    .action(async (specPath: string, o: { dir?: string; backend: string }) => {
+    .action(async (specPath: string, o: { dir?: string; backend: string; queue?: string | boolean; logdir: string }) => {
       const spec = loadSweepSpec(specPath);
-      const dir = o.dir ?? join('runs', 'sweeps', spec.name);
+      const dir = o.dir ?? join(o.logdir, 'sweeps', spec.name);
       const reporter = consoleReporter();
-      const state = await runSweep(spec, {
+      const executor = queueExecutor(o, dir, 'sweep');
+      const state = await withExecutor(executor, () => runSweep(spec, {
         dir,
+        ...(executor ? { executor } : {}),
         backend: o.backend as BackendChoice,
         signal: interruptSignal().signal,
         hooks: {
@@ -76,8 +110,9 @@ export function sweepCommand(): Command {
           onTrialStart: (t, info) => console.log(`\n== ${t.name} (${t.index + 1}/${info.total}): ${describeParams(t.params)} — ${info.action === 'resume' ? 'resuming' : 'training'} to ${info.epochs} epoch(s)`),
           onTrialEnd: (t) => console.log(trialEnd(t)),
         },
-      });
+      }), (s) => s.status === 'finished' || s.status === 'failed');
       console.log(`\n${formatSweepReport(state, dir)}`);
+      printQueue(dir);
       if (state.status === 'interrupted') console.log(`\nRun the same command again to continue: cnnlab sweep ${specPath}${o.dir ? ` --dir ${o.dir}` : ''}`);
       if (state.status === 'failed') process.exitCode = 1;
     });
@@ -98,6 +133,7 @@ interface SearchCliOptions {
   spaces: string; samples: number; epochs: number; input: [number, number, number]; limit: number; stages: number; stem: number;
   depth?: [number, number]; width?: [number, number]; groupWidths?: number[]; bottleneckRatios?: number[]; widthQuantum?: number;
   batchSize: number; lr: number; optimizer: string; momentum?: number; seed: number; edfStep: number; dir?: string; backend: string;
+  queue?: string | boolean; logdir: string;
 }
 
 /** `cnnlab search` (d2l 8.8's design-space comparison by EDFs) and `cnnlab search report <dir>`. */
@@ -111,6 +147,7 @@ export function searchCommand(): Command {
       const state = readSearch(dir);
       if (o.json) return console.log(JSON.stringify(state, null, 2));
       console.log(formatSearchReport(state, dir));
+      printQueue(dir);
       if (o.models) console.log(`\n${formatSearchModels(state)}`);
     });
   return new Command('search')
@@ -134,12 +171,14 @@ export function searchCommand(): Command {
     .option('--momentum <x>', 'SGD momentum (default 0.9 with sgd)', num('--momentum', { min: 0 }))
     .option('--seed <n>', 'seed of the sampling and the training', int('--seed', { min: 0 }), 0)
     .option('--edf-step <n>', 'EDF grid step in per mille', int('--edf-step'), 10)
-    .option('--dir <dir>', 'search directory (default runs/search/<spaces>-seed<seed>)')
+    .option('--dir <dir>', 'search directory (default <logdir>/search/<spaces>-seed<seed>)')
+    .addOption(queueOption())
+    .addOption(logdirOption())
     .addOption(backendOption())
     .addCommand(report)
     .action(async (o: SearchCliOptions) => {
       const spaces = o.spaces.split(',').map((s) => s.trim()).filter(Boolean) as NonNullable<DesignSpaceSearchOptions['spaces']>;
-      const dir = o.dir ?? join('runs', 'search', `${spaces.join('-vs-')}-seed${o.seed}`);
+      const dir = o.dir ?? join(o.logdir, 'search', `${spaces.join('-vs-')}-seed${o.seed}`);
       const ranges = {
         ...(o.depth && { depth: o.depth }), ...(o.width && { width: o.width }), ...(o.widthQuantum && { widthQuantum: o.widthQuantum }),
         ...(o.groupWidths && { groupWidth: o.groupWidths }), ...(o.bottleneckRatios && { bottleneckRatio: o.bottleneckRatios }),
@@ -147,7 +186,9 @@ export function searchCommand(): Command {
       const optimizer = o.optimizer === 'sgd' ? { name: 'sgd' as const, momentum: o.momentum ?? 0.9 } : { name: o.optimizer as 'adam', ...(o.momentum !== undefined && { momentum: o.momentum }) };
       const reporter = consoleReporter();
       const started = Date.now();
-      const state = await runDesignSpaceSearch({
+      const executor = queueExecutor(o, dir, 'search');
+      const state = await withExecutor(executor, () => runDesignSpaceSearch({
+        ...(executor ? { executor } : {}),
         dir, spaces, samplesPerSpace: o.samples, epochs: o.epochs, input: o.input, datasetLimit: o.limit, stages: o.stages, stemChannels: o.stem,
         ranges, seed: o.seed, batchSize: o.batchSize, lr: o.lr, optimizer, edfStep: o.edfStep,
         backend: o.backend as BackendChoice,
@@ -158,8 +199,9 @@ export function searchCommand(): Command {
             + `stages ${m.config.stages.map((s) => `(d${s.depth} w${s.width} g${s.groupWidth} b${s.bottleneckRatio})`).join(' ')}`),
           onModelEnd: (m: SearchModel) => console.log(`  ${m.status}: validation error ${m.valError?.toFixed(4) ?? '-'}, ${m.params?.toLocaleString('en-US') ?? '-'} parameters, ${m.macs?.toLocaleString('en-US') ?? '-'} MACs`),
         },
-      });
+      }), (s) => s.status === 'finished');
       console.log(`\n${formatSearchReport(state, dir)}`);
+      printQueue(dir);
       console.log(`\n${state.status === 'finished' ? 'Finished' : 'Stopped'} after ${((Date.now() - started) / 1000).toFixed(0)} s.`);
       if (state.status === 'interrupted') console.log('Run the same command again to continue.');
     });
