@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { Worker as Thread } from 'node:worker_threads';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import type { BackendChoice } from '@cnnlab/core';
+import type { TrainingAction } from '@cnnlab/search';
 import { readReport, runPaths } from '@cnnlab/trainer';
 import { connect, redactIn } from './connection.js';
 import { JobRefused, parseJob, runDirectoryOf, STUDIES_KEY, stopKeyOf, type TrialJobData, type TrialProgress, type TrialResult } from './protocol.js';
@@ -34,7 +35,7 @@ export type WorkerEvent =
   | { type: 'start'; job: string; name: string; action: 'train' | 'resume' }
   | { type: 'batch'; job: string; name: string; epoch: number; batch: number }
   | { type: 'epoch'; job: string; name: string; epoch: number; valLoss: number }
-  | { type: 'done'; job: string; name: string; status: string; error?: string }
+  | { type: 'done'; job: string; name: string; action: TrainingAction; status: string; error?: string }
   | { type: 'requeued'; job: string; name: string }
   | { type: 'refused'; job: string; message: string }
   | { type: 'serving'; queue: string }
@@ -138,7 +139,7 @@ export async function runWorker(o: QueueWorkerOptions): Promise<{ trained: numbe
             }, reject);
             return;
           }
-          emit({ type: 'done', job: job.id!, name: data.name, status: m.status, ...(m.error ? { error: m.error } : {}) });
+          emit({ type: 'done', job: job.id!, name: data.name, action: m.action, status: m.status, ...(m.error ? { error: m.error } : {}) });
           resolve({ worker: name, action: m.action, status: m.status, ...(m.error ? { error: m.error } : {}) });
         }
       };
