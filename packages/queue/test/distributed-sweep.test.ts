@@ -1,15 +1,15 @@
 // The queue's central promise: trials trained by any number of workers, with a worker and the coordinator
 // killed along the way, give exactly the results of the same sweep run in one process.
 import '@cnnlab/arch-lenet';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readRunDirectory } from '@cnnlab/tfevents';
 import { readReport } from '@cnnlab/trainer';
 import { readSweep, runSweep, type SweepSpecInput, type SweepState } from '@cnnlab/search';
 import { redisTestsEnabled, startRedis, type RedisHandle } from '../../../test-support/redis.js';
-import { spawnHelper, type Child } from './helpers/processes.js';
+import { spawnHelper } from './helpers/processes.js';
+import { queueRig } from './helpers/rig.js';
 
 // The workers train on one wasm thread; so does this process, so that both compute alike.
 process.env.CNNLAB_THREADS = '1';
@@ -28,20 +28,15 @@ const decisions = (s: SweepState) => s.trials.map((t) => ({
 }));
 
 describe.runIf(redisTestsEnabled('the distributed sweep test'))('a successive-halving sweep over 3 workers', () => {
-  const root = mkdtempSync(join(tmpdir(), 'cnnlab-queue-'));
+  const rig = queueRig('cnnlab-queue-');
+  const { root, workers } = rig;
   const logdir = join(root, 'logs');
   const dir = join(logdir, 'sweeps', 'halving12');
   const specFile = join(root, 'spec.json');
   let redis: RedisHandle;
-  const workers: Child[] = [];
-  afterAll(async () => {
-    for (const w of workers) w.process.kill('SIGKILL');
-    await redis?.stop();
-    rmSync(root, { recursive: true, force: true });
-  });
   let local: SweepState;
   beforeAll(async () => {
-    redis = await startRedis();
+    redis = rig.redis = await startRedis();
     mkdirSync(logdir, { recursive: true });
     writeFileSync(specFile, JSON.stringify(SPEC));
     local = await runSweep(SPEC, { dir: join(root, 'local') });
@@ -95,7 +90,7 @@ describe.runIf(redisTestsEnabled('the distributed sweep test'))('a successive-ha
     expect([...byJob.values()].filter((n) => n > 1)).toEqual([2]);
     expect(byJob.size).toBe(12 + 4);
 
-    const queueState = JSON.parse((await import('node:fs')).readFileSync(join(dir, 'queue.json'), 'utf8')) as { counts: Record<string, number>; url: string };
+    const queueState = JSON.parse(readFileSync(join(dir, 'queue.json'), 'utf8')) as { counts: Record<string, number>; url: string };
     expect(queueState.counts).toMatchObject({ waiting: 0, active: 0, failed: 0 });
     expect(queueState.url).not.toContain(redis.password);
   }, 480_000);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatQueueReport, formatSweepReport, readQueueSnapshot, runSweep, type SweepSpecInput } from '@cnnlab/search';
+import { formatQueueReport, formatSweepReport, readQueueSnapshot, runDesignSpaceSearch, runSweep, type SweepSpecInput } from '@cnnlab/search';
 import { redisTestsEnabled, startRedis, type RedisHandle } from '../../../test-support/redis.js';
 import {
   connect, JobRefused, parseJob, queueNameOf, QueueTrialExecutor, redactIn, redactUrl, redisUrl, REDIS_URL_ENV, runDirectoryOf, studyPath,
@@ -125,5 +125,21 @@ describe.runIf(redisTestsEnabled('the queue tests'))('two studies, a bad job and
     expect(everything).not.toContain(redis.password);
     await queueA.close();
     redisClient.disconnect();
+  }, 300_000);
+
+  it('runs a design-space search on the queue with the results of a local search', async () => {
+    const options = {
+      spaces: ['AnyNetX_A', 'AnyNetX_E'] as const, samplesPerSpace: 2, epochs: 1, input: [1, 16, 16] as [number, number, number], datasetLimit: 200, stages: 2,
+      stemChannels: 8, seed: 4, ranges: { depth: [1, 2] as [number, number], width: [8, 16] as [number, number], groupWidth: [4, 8] },
+    };
+    const local = await runDesignSpaceSearch({ ...options, spaces: [...options.spaces], dir: join(root, 'local-search') });
+    const dir = join(logdir, 'search', 'ae');
+    const executor = new QueueTrialExecutor({ url: redis.url, logdir, studyDir: dir, kind: 'search', pollMs: 100 });
+    const queued = await runDesignSpaceSearch({ ...options, spaces: [...options.spaces], dir, executor });
+    await executor.close(true);
+    expect(queued.status).toBe('finished');
+    expect(queued.models.map((m) => [m.runDir, m.status, m.valLoss, m.valError])).toEqual(local.models.map((m) => [m.runDir, m.status, m.valLoss, m.valError]));
+    expect(queued.spaces.map((s) => s.edf)).toEqual(local.spaces.map((s) => s.edf));
+    expect(readQueueSnapshot(dir)!.counts).toMatchObject({ done: 4, failed: 0, waiting: 0, active: 0 });
   }, 300_000);
 });

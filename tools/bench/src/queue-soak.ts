@@ -15,7 +15,8 @@ import { parseArgs } from 'node:util';
 import { readRunDirectory } from '@cnnlab/tfevents';
 import { readReport } from '@cnnlab/trainer';
 import { runSweep, type SweepSpecInput, type SweepState } from '@cnnlab/search';
-import { QueueTrialExecutor } from '@cnnlab/queue';
+import { Queue } from 'bullmq';
+import { connect, QueueTrialExecutor } from '@cnnlab/queue';
 import { startRedis, type RedisHandle } from '../../../test-support/redis.js';
 
 process.env.CNNLAB_THREADS = '1';
@@ -55,7 +56,7 @@ function startWorker(url: string, logdir: string, name: string, lockMs: number):
     const parts = buffer.split('\n');
     buffer = parts.pop()!;
     for (const l of parts) {
-      if (l.includes('"type":"serving"')) ready();
+      if (l.includes('"type":"up"')) ready();
       if (!l.includes('"type":"batch"')) lines.push(l);
     }
   });
@@ -76,6 +77,19 @@ async function queueSweep(redis: RedisHandle, logdir: string, name: string, tria
   await faults;
   await executor.close(true);
   return { state, ms };
+}
+
+/** With one worker: how long it spent between finishing one trial and starting the next (completing, fetching), from the jobs' timestamps. */
+async function handoffs(redis: RedisHandle, dir: string, logdir: string): Promise<{ median: number; max: number }> {
+  const name = new QueueTrialExecutor({ url: redis.url, logdir, studyDir: dir, kind: 'sweep' });
+  const connection = connect(redis.url);
+  const queue = new Queue(name.queueName, { connection });
+  const jobs = (await queue.getCompleted(0, -1)).filter((j) => j.processedOn && j.finishedOn).sort((a, b) => a.processedOn! - b.processedOn!);
+  await queue.close();
+  connection.disconnect();
+  await name.close();
+  const gaps = jobs.slice(1).map((j, i) => j.processedOn! - jobs[i]!.finishedOn!).sort((a, b) => a - b);
+  return { median: gaps[gaps.length >> 1] ?? NaN, max: gaps.at(-1) ?? NaN };
 }
 
 /** Each trial: finished, its epochs recorded once in report.json and once in its event files. */
@@ -110,6 +124,7 @@ try {
   // Warm the worker (engine and data) with one trial first, as the local run was warm after its first trial.
   await queueSweep(redis, logdir, 'warm', 1);
   const one = await queueSweep(redis, logdir, 'overhead', OVERHEAD_TRIALS);
+  const handoff = await handoffs(redis, join(logdir, 'sweeps', 'overhead'), logdir);
   solo.process.kill('SIGINT');
   await new Promise((r) => solo.process.once('exit', r));
   workers.length = 0;
@@ -169,7 +184,8 @@ try {
     ['trials resumed from a checkpoint', `${soak.state.trials.filter((t) => t.resumes > 0).length} (${restartsOfTrials} resumes)`],
     [`local runner, ${OVERHEAD_TRIALS} trials`, `${seconds(localMs)} s (${(localMs / OVERHEAD_TRIALS).toFixed(0)} ms per trial)`],
     [`queue, 1 worker, ${OVERHEAD_TRIALS} trials`, `${seconds(one.ms)} s (${(one.ms / OVERHEAD_TRIALS).toFixed(0)} ms per trial)`],
-    ['queue overhead per trial', `${((one.ms - localMs) / OVERHEAD_TRIALS).toFixed(0)} ms`],
+    ['queue overhead per trial (wall-time difference)', `${((one.ms - localMs) / OVERHEAD_TRIALS).toFixed(0)} ms`],
+    ['worker hand-off between trials (Redis timestamps)', `median ${handoff.median} ms, max ${handoff.max} ms`],
   ];
   const width = Math.max(...rows.map((r) => r[0]!.length));
   console.log(rows.map(([k, v]) => `${k!.padEnd(width)}  ${v}`).join('\n'));

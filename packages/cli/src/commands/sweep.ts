@@ -36,7 +36,7 @@ function briefStart(onStart: TrainHooks['onStart']): TrainHooks['onStart'] {
 }
 
 const queueOption = () => new Option('--queue [url]', `run the study's trials on workers (cnnlab worker) through Redis: redis:// or rediss:// URL (default: ${REDIS_URL_ENV})`);
-const logdirOption = () => new Option('--logdir <dir>', 'with --queue: the logdir the workers share (the study directory must be inside it)').default('runs');
+const logdirOption = () => new Option('--logdir <dir>', 'parent of the default study directory; with --queue, the logdir the workers share (the study directory must be inside it)').default('runs');
 
 /** With --queue, the executor that puts the study's trials in its queue (the URL's password is never printed). */
 function queueExecutor(o: { queue?: string | boolean; logdir: string; backend: string }, dir: string, kind: 'sweep' | 'search'): QueueTrialExecutor | undefined {
