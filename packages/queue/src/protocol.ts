@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { BackendChoice } from '@cnnlab/core';
 import type { TrainingAction } from '@cnnlab/search';
 import type { EpochMetrics, RunStatus, TrainOptions } from '@cnnlab/trainer';
@@ -63,11 +64,19 @@ export function runDirectoryOf(logdir: string, job: Pick<TrialJobData, 'study' |
     }
   }
   const dir = resolve(root, job.study, job.run);
-  const rel = relative(root, dir);
-  if (rel === '' || rel.startsWith('..') || isAbsolute(rel) || rel.split(sep)[0] === '..') {
-    throw new JobRefused(`refused: the run path "${job.study}/${job.run}" leaves the logdir ${root}`);
+  if (!inside(root, dir) || dir === root) throw new JobRefused(`refused: the run path "${job.study}/${job.run}" leaves the logdir ${root}`);
+  // Nor through a symbolic link: the deepest part that exists must really be inside the logdir.
+  let existing = dir;
+  while (!existsSync(existing)) existing = dirname(existing);
+  if (existsSync(root) && !inside(realpathSync(root), realpathSync(existing))) {
+    throw new JobRefused(`refused: the run path "${job.study}/${job.run}" leads outside the logdir ${root} (through a symbolic link)`);
   }
   return dir;
+}
+
+function inside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return !rel.startsWith('..') && !isAbsolute(rel) && rel.split(sep)[0] !== '..';
 }
 
 /** A study directory relative to the logdir ('/'-separated); an error when it is not inside. */

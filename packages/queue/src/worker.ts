@@ -70,6 +70,8 @@ export async function runWorker(o: QueueWorkerOptions): Promise<{ trained: numbe
   const slots: Slot[] = Array.from({ length: concurrency }, () => ({ thread: null, busy: false, stop: null }));
   const workers = new Map<string, Worker>();
   const paused = new Set<string>();
+  /** Stop flags of the trials training now, by queue/job id. */
+  const running = new Map<string, Int32Array>();
   const counts = { trained: 0, refused: 0 };
   let closing = false;
 
@@ -86,6 +88,8 @@ export async function runWorker(o: QueueWorkerOptions): Promise<{ trained: numbe
     slot.stop = new Int32Array(stop);
     const flag = slot.stop;
     if (closing) Atomics.store(flag, 0, 1);
+    const key = `${queue}/${job.id}`;
+    running.set(key, flag);
     // The queue's job lock, not the run's pid lock, decides who trains a trial: a lock left by a
     // killed worker (perhaps on another machine, where its pid means nothing here) is stale.
     const lock = runPaths(runDir).lock;
@@ -105,6 +109,7 @@ export async function runWorker(o: QueueWorkerOptions): Promise<{ trained: numbe
     return new Promise<TrialResult>((resolve, reject) => {
       const finish = () => {
         clearInterval(poll);
+        running.delete(key);
         thread.off('message', onMessage);
         thread.off('error', onError);
         slot.stop = null;
@@ -197,13 +202,29 @@ export async function runWorker(o: QueueWorkerOptions): Promise<{ trained: numbe
       maxStalledCount: 1000,
     });
     worker.on('error', (error) => emit({ type: 'error', message: redactIn(error.message, o.url) }));
+    // This worker lost a job's lock (its process was starved, or cut off from Redis for longer than the lock):
+    // another worker may have the trial already, so stop training it here at once.
+    worker.on('lockRenewalFailed', (ids) => {
+      for (const id of ids) {
+        const flag = running.get(`${queue}/${id}`);
+        if (flag) Atomics.store(flag, 0, 1);
+        emit({ type: 'error', message: `lost the lock of job ${id}; stopped training it here` });
+      }
+    });
     workers.set(queue, worker);
     emit({ type: 'serving', queue });
   };
 
   const discover = async () => {
     try {
-      for (const queue of await redis.smembers(STUDIES_KEY)) serve(queue);
+      const listed = new Set(await redis.smembers(STUDIES_KEY));
+      for (const queue of listed) serve(queue);
+      // A finished study leaves the list: stop waiting on its queue (close() lets a running trial finish).
+      for (const [queue, worker] of workers) {
+        if (listed.has(queue)) continue;
+        workers.delete(queue);
+        void worker.close().then(() => worker.disconnect()).catch(() => {});
+      }
     } catch (error) {
       emit({ type: 'error', message: redactIn((error as Error).message, o.url) });
     }

@@ -45,7 +45,7 @@ describe.runIf(redisTestsEnabled('the distributed sweep test'))('a successive-ha
   it('matches the local sweep exactly, with a worker SIGKILLed mid-trial and the coordinator SIGKILLed once', async () => {
     let killedWorker: { name: string; trial: string } | null = null;
     const startWorker = (name: string) => {
-      const w = spawnHelper('worker-child.ts', [redis.url, logdir, name, '2000'], (line, child) => {
+      const w = spawnHelper('worker-child.ts', [redis.url, logdir, name, '5000'], (line, child) => {
         if (killedWorker || !line.startsWith('{')) return;
         const e = JSON.parse(line) as { type: string; name?: string; epoch?: number; batch?: number };
         // Mid-way through the third epoch of a promoted trial: its checkpoint of epoch 2 is on disk.

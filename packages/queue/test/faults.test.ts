@@ -29,7 +29,7 @@ describe.runIf(redisTestsEnabled('the queue fault tests'))('faults', () => {
     const logdir = join(root, 'logs'), dir = join(logdir, 'sweeps', 'faults');
     mkdirSync(logdir, { recursive: true });
     let interrupted = false;
-    const first = spawnHelper('worker-child.ts', [redis.url, logdir, 'first', '3000'], (line, child) => {
+    const first = spawnHelper('worker-child.ts', [redis.url, logdir, 'first', '10000'], (line, child) => {
       if (!interrupted && line.includes('"type":"batch"') && line.includes('"epoch":2,"batch":3')) {
         interrupted = true;
         child.process.kill('SIGINT');
@@ -44,7 +44,7 @@ describe.runIf(redisTestsEnabled('the queue fault tests'))('faults', () => {
     expect([checkpointed.status, checkpointed.history.length]).toEqual(['interrupted', 1]);
 
     await redis.restart();
-    workers.push(spawnHelper('worker-child.ts', [redis.url, logdir, 'second', '3000']));
+    workers.push(spawnHelper('worker-child.ts', [redis.url, logdir, 'second', '10000']));
     const state = await sweep;
     await executor.close(true);
     expect(state.status).toBe('finished');
@@ -62,7 +62,7 @@ describe.runIf(redisTestsEnabled('the queue fault tests'))('faults', () => {
     const local = await runSweep(spec, { dir: join(rig.root, 'local-median') });
     expect(local.trials.filter((t) => t.status === 'pruned').length, 'the spec prunes').toBeGreaterThan(0);
     const logdir = join(rig.root, 'logs'), dir = join(logdir, 'sweeps', 'median');
-    workers.push(spawnHelper('worker-child.ts', [rig.redis!.url, logdir, 'third', '3000']));
+    workers.push(spawnHelper('worker-child.ts', [rig.redis!.url, logdir, 'third', '10000']));
     const executor = new QueueTrialExecutor({ url: rig.redis!.url, logdir, studyDir: dir, kind: 'sweep', pollMs: 100 });
     const queued = await runSweep(spec, { dir, executor });
     await executor.close(true);

@@ -1,5 +1,5 @@
 import '@cnnlab/arch-lenet';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
@@ -46,6 +46,13 @@ describe('jobs', () => {
       expect(() => runDirectoryOf('/logs', bad), JSON.stringify(bad)).toThrow(JobRefused);
       expect(() => runDirectoryOf('/logs', bad)).toThrow(/leaves the logdir \/logs/);
     }
+    const logs = mkdtempSync(join(tmpdir(), 'cnnlab-escape-'));
+    mkdirSync(join(logs, 'logdir', 'sweeps'), { recursive: true });
+    symlinkSync(join(logs, 'elsewhere'), join(logs, 'logdir', 'sweeps', 'link'));
+    mkdirSync(join(logs, 'elsewhere'));
+    expect(() => runDirectoryOf(join(logs, 'logdir'), { study: 'sweeps/link', run: 'trial-000' })).toThrow(/leads outside the logdir .* \(through a symbolic link\)/);
+    expect(runDirectoryOf(join(logs, 'logdir'), { study: 'sweeps/new', run: 'trial-000' })).toBe(join(logs, 'logdir', 'sweeps', 'new', 'trial-000'));
+    rmSync(logs, { recursive: true, force: true });
     expect(() => parseJob(null)).toThrow(/malformed job: its data is null/);
     expect(() => parseJob({ format: 99 })).toThrow(/unknown job: format 99/);
     expect(() => parseJob({ format: 1, study: 's', run: 'r', name: 'n', options: { arch: 'lenet' }, epochs: 0 })).toThrow(/"epochs" must be a positive integer/);

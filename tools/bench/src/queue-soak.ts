@@ -23,7 +23,7 @@ process.env.CNNLAB_THREADS = '1';
 const { values: args } = parseArgs({
   options: {
     trials: { type: 'string', default: '200' }, workers: { type: 'string', default: '4' }, kills: { type: 'string', default: '10' },
-    'overhead-trials': { type: 'string', default: '40' }, seed: { type: 'string', default: '7' },
+    'overhead-trials': { type: 'string', default: '40' }, seed: { type: 'string', default: '7' }, 'overhead-only': { type: 'boolean', default: false },
   },
 });
 const TRIALS = Number(args.trials), WORKERS = Number(args.workers), KILLS = Number(args.kills), OVERHEAD_TRIALS = Number(args['overhead-trials']);
@@ -64,6 +64,10 @@ function startWorker(url: string, logdir: string, name: string, lockMs: number):
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
+function print(rows: string[][]): void {
+  const width = Math.max(...rows.map((r) => r[0]!.length));
+  console.log(rows.map(([k, v]) => `${k!.padEnd(width)}  ${v}`).join('\n'));
+}
 
 async function queueSweep(redis: RedisHandle, logdir: string, name: string, trials: number, during?: (state: () => number) => Promise<void>): Promise<{ state: SweepState; ms: number }> {
   const dir = join(logdir, 'sweeps', name);
@@ -115,19 +119,37 @@ try {
   const logdir = join(root, 'logs');
   mkdirSync(logdir, { recursive: true });
 
-  // 1. Overhead: the same trials locally, then on one worker (no faults), both on one wasm thread.
-  let started = performance.now();
-  await runSweep(spec('local', OVERHEAD_TRIALS), { dir: join(root, 'local') });
-  const localMs = performance.now() - started;
+  // 1. Overhead: the same trials locally, on one worker (no faults), and locally again (the machine is shared:
+  // the two local runs bracket the queue's), all on one wasm thread, each warmed up by one trial first.
+  const local = async (name: string) => {
+    await runSweep(spec(`${name}-warm`, 1), { dir: join(root, `${name}-warm`) });
+    const started = performance.now();
+    await runSweep(spec(name, OVERHEAD_TRIALS), { dir: join(root, name) });
+    return performance.now() - started;
+  };
+  const localBefore = await local('local-1');
   const solo = startWorker(redis.url, logdir, 'solo', 30_000);
   workers.push(solo);
-  // Warm the worker (engine and data) with one trial first, as the local run was warm after its first trial.
+  await solo.up;
   await queueSweep(redis, logdir, 'warm', 1);
   const one = await queueSweep(redis, logdir, 'overhead', OVERHEAD_TRIALS);
   const handoff = await handoffs(redis, join(logdir, 'sweeps', 'overhead'), logdir);
   solo.process.kill('SIGINT');
   await new Promise((r) => solo.process.once('exit', r));
   workers.length = 0;
+  const localAfter = await local('local-2');
+  const localMs = (localBefore + localAfter) / 2;
+  const overheadRows = [
+    [`local runner, ${OVERHEAD_TRIALS} trials (before / after)`, `${seconds(localBefore)} s / ${seconds(localAfter)} s (${(localMs / OVERHEAD_TRIALS).toFixed(0)} ms per trial on average)`],
+    [`queue, 1 worker, ${OVERHEAD_TRIALS} trials`, `${seconds(one.ms)} s (${(one.ms / OVERHEAD_TRIALS).toFixed(0)} ms per trial)`],
+    ['queue overhead per trial (wall-time difference)', `${((one.ms - localMs) / OVERHEAD_TRIALS).toFixed(0)} ms`],
+    ['worker hand-off between trials (Redis timestamps)', `median ${handoff.median} ms, max ${handoff.max} ms`],
+  ];
+  soak: {
+  if (args['overhead-only']) {
+    print(overheadRows);
+    break soak;
+  }
 
   // 2. Soak: TRIALS trials, WORKERS workers, KILLS random SIGKILLs (each replaced by a new worker), one Redis restart.
   const LOCK_MS = 3000;
@@ -182,14 +204,11 @@ try {
     ['trials finished, each result once', `${soak.state.trials.filter((t) => t.status === 'finished').length} / ${TRIALS}${problems.length ? ` — PROBLEMS: ${problems.slice(0, 5).join('; ')}` : ''}`],
     ['trials whose training ended twice', `${twice.length}`],
     ['trials resumed from a checkpoint', `${soak.state.trials.filter((t) => t.resumes > 0).length} (${restartsOfTrials} resumes)`],
-    [`local runner, ${OVERHEAD_TRIALS} trials`, `${seconds(localMs)} s (${(localMs / OVERHEAD_TRIALS).toFixed(0)} ms per trial)`],
-    [`queue, 1 worker, ${OVERHEAD_TRIALS} trials`, `${seconds(one.ms)} s (${(one.ms / OVERHEAD_TRIALS).toFixed(0)} ms per trial)`],
-    ['queue overhead per trial (wall-time difference)', `${((one.ms - localMs) / OVERHEAD_TRIALS).toFixed(0)} ms`],
-    ['worker hand-off between trials (Redis timestamps)', `median ${handoff.median} ms, max ${handoff.max} ms`],
+    ...overheadRows,
   ];
-  const width = Math.max(...rows.map((r) => r[0]!.length));
-  console.log(rows.map(([k, v]) => `${k!.padEnd(width)}  ${v}`).join('\n'));
+  print(rows);
   if (problems.length || twice.length || soak.state.status !== 'finished') process.exitCode = 1;
+  }
 } finally {
   for (const w of workers) w.process.kill('SIGKILL');
   await redis.stop();
