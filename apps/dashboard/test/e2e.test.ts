@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { diagnoseFit } from '@cnnlab/analysis';
 import { SummaryWriter } from '@cnnlab/tfevents';
-import { evaluateRun, train, type RunReport } from '@cnnlab/trainer';
+import { evaluateRun, fitOptionsOf, readConfig, train, type RunReport } from '@cnnlab/trainer';
 import { runDesignSpaceSearch, runSweep } from '@cnnlab/search';
 import '@cnnlab/arch-lenet';
 import { startDashboard, type Dashboard } from '../server/index.js';
@@ -139,7 +139,9 @@ describe.runIf(available || Boolean(process.env.CI))('dashboard in a browser', (
     const loss = page.getByTestId('loss-chart');
     const marker = loss.getByTestId('best-epoch-marker');
     await marker.waitFor();
-    const expected = diagnoseFit(report.history);
+    // The trainer's own diagnosis (report.json), with the run's patience: one source of truth.
+    const expected = report.diagnosis!;
+    expect(expected).toEqual(diagnoseFit(report.history, fitOptionsOf(readConfig(join(logdir, 'lenet-fashion')))));
     expect(await marker.textContent()).toBe(`best epoch ${expected.bestEpoch}`);
     expect(await page.getByTestId('verdict').textContent()).toBe(expected.verdict);
     expect(await loss.getByTestId('series-path').count()).toBe(2);
@@ -150,7 +152,7 @@ describe.runIf(available || Boolean(process.env.CI))('dashboard in a browser', (
   });
 
   it('overlays several runs, shades overfitting, smooths, and switches axes', async () => {
-    await page.getByTestId('run-picker').getByText('pytorch/resnet-baseline').click();
+    await page.getByTestId('run-picker').locator('label[data-run="pytorch/resnet-baseline"]').click();
     await expect.poll(() => page.getByTestId('loss-chart').getByTestId('series-path').count()).toBe(4);
     const region = page.getByTestId('loss-chart').getByTestId('overfit-region');
     await region.waitFor();
