@@ -42,6 +42,7 @@ describe.runIf(runBrowserTests)('dashboard at scale, in a browser', () => {
   }
 
   beforeAll(async () => {
+    if (!browserAvailable) throw new Error(MISSING_CHROMIUM);
     work = mkdtempSync(join(tmpdir(), 'dashboard-e2e-scale-'));
     logdir = join(work, 'runs');
     mkdirSync(SCREENSHOTS, { recursive: true });
