@@ -148,6 +148,8 @@ describe.runIf(runBrowserTests)('dashboard at scale, in a browser', () => {
     expect(a.text).toContain('…');
     expect(a.text.endsWith('name-A')).toBe(true);
     expect(b.text.endsWith('name-B')).toBe(true);
+    // …and drawn whole: no name is clipped by its column.
+    expect(await rows.evaluateAll((els) => els.every((e) => { const l = e.querySelector('.label')!; return l.scrollWidth <= l.clientWidth + 1; }))).toBe(true);
     await page.locator('section.charts').screenshot({ path: join(SCREENSHOTS, 'curves-6-runs-tooltip.png') });
     await page.mouse.move(overlay.x + overlay.width * 0.45, overlay.y + overlay.height + 200);
     await shot('curves-6-runs.png');
@@ -168,6 +170,21 @@ describe.runIf(runBrowserTests)('dashboard at scale, in a browser', () => {
     }
     const texts = await loss.getByTestId('region-label').allTextContents();
     expect(texts.every((t) => t.startsWith('overfitting ('))).toBe(true);
+  });
+
+  it('says which settings the diagnosis used, explains the early stop, and labels a "what if" patience as hypothetical', async () => {
+    await openCurves(['lenet-baseline']);
+    const card = page.locator('[data-testid=diagnosis][data-run="lenet-baseline"]');
+    expect(await card.getByTestId('fit-settings').textContent()).toBe("patience 3, min-delta 0 (the run's config, as the trainer)");
+    expect(await card.getByTestId('fit-status').textContent()).toBe('overfitting');
+    expect(await card.getByTestId('early-stop').textContent()).toMatch(/^patience 3 would have stopped at epoch \d+ \(early stopping was off\)/);
+    await card.locator('details.what-if summary').click();
+    await card.getByTestId('what-if-patience').fill('20');
+    await card.getByTestId('what-if-patience').press('Enter');
+    await card.getByTestId('what-if-patience').blur();
+    await expect.poll(() => card.getByTestId('what-if-result').textContent()).toMatch(/^Hypothetical, with patience 20: (?!Overfitting)/);
+    // The run's own label stays.
+    expect(await card.getByTestId('fit-status').textContent()).toBe('overfitting');
   });
 
   it('keeps every run\'s colour when a new run appears', async () => {
@@ -259,12 +276,14 @@ describe.runIf(runBrowserTests)('dashboard at scale, in a browser', () => {
         expect(overlap(b, logo), `${tab}: a tab covers the logo`).toBe(false);
         expect(b.x + b.width, `${tab}: a tab is off-screen`).toBeLessThanOrEqual(390);
       }
-      if (tab === 'runs') await shot('phone-runs.png');
+      if (tab === 'runs') await shot('phone-runs.png', false);
       if (tab === 'curves') {
         const picker = await boxOf(page.getByTestId('run-picker'));
         expect(picker.height).toBeLessThan(844 / 2);
         await page.getByTestId('loss-chart').waitFor();
-        await shot('phone-curves.png');
+        await shot('phone-curves.png', false);
+        await page.getByTestId('loss-chart').scrollIntoViewIfNeeded();
+        await page.screenshot({ path: join(SCREENSHOTS, 'phone-curves-chart.png') });
       }
     }
     await page.setViewportSize({ width: 1440, height: 900 });
