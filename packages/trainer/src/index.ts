@@ -2,6 +2,7 @@ export { train, resumeRun, evaluateRun, chooseMicroBatch, TrainingError } from '
 export type { TrainHooks, TrainResult, RunOptions, BatchProgress, StartInfo, LoopState } from './loop.js';
 export { resolveTrainConfig, validateTrainConfig, validateSplit, ConfigError, DEFAULT_SPLIT } from './config.js';
 export type { TrainConfig, TrainOptions, DatasetName } from './config.js';
+export { fitOptionsOf } from './fit-options.js';
 export { Optimizer, DEFAULT_OPTIMIZER } from './optim/optimizers.js';
 export type { OptimizerConfig, OptimizerName, OptimizerState } from './optim/optimizers.js';
 export { learningRate, updateSchedule, initialScheduleState, DEFAULT_SCHEDULE } from './optim/schedule.js';

@@ -5,6 +5,7 @@ import {
   type BackendChoice, type EngineInfo,
 } from '@cnnlab/core';
 import { diagnoseFit, type FitDiagnosis } from '@cnnlab/analysis';
+import { fitOptionsOf } from './fit-options.js';
 import { CheckpointStore, encodeCheckpoint, type TensorEntry } from './checkpoint.js';
 import { lockFile } from './lock.js';
 import { resolveTrainConfig, type TrainConfig, type TrainOptions } from './config.js';
@@ -349,7 +350,7 @@ async function runLoop(ctx: LoopContext, hooks: TrainHooks): Promise<TrainResult
         store.save({ epoch: state.epoch }, readFileSync(file));
         store.prune(config.checkpoint.keep);
       }
-      const diagnosis = diagnoseFit(state.history, { patience: config.earlyStopping.patience || 2, minDelta: config.earlyStopping.minDelta });
+      const diagnosis = diagnoseFit(state.history, fitOptionsOf(config));
       updateReport(report, state, diagnosis);
       writeJson(paths.report, report);
       hooks.onEpoch?.(metrics, { improved, diagnosis, checkpoint: file });
