@@ -41,6 +41,7 @@ const PROTO_FILES = [
   'tensorboard/compat/proto/event.proto',
   'tensorboard/plugins/hparams/api.proto',
   'tensorboard/plugins/hparams/plugin_data.proto',
+  'tensorboard/plugins/custom_scalar/layout.proto',
 ];
 
 /**
