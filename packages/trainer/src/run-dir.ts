@@ -53,6 +53,13 @@ export interface RunReport {
   resumes: number;
 }
 
+/** A run's mean training throughput: all images trained over all training seconds (null before the first epoch). */
+export function meanImagesPerSecond(history: readonly EpochMetrics[]): number | null {
+  const seconds = history.reduce((n, m) => n + m.seconds, 0);
+  if (!history.length || !(seconds > 0)) return null;
+  return history.reduce((n, m) => n + m.imagesPerSecond * m.seconds, 0) / seconds;
+}
+
 export function writeJson(path: string, value: unknown): void {
   writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
 }
