@@ -10,7 +10,7 @@ export { CheckpointStore, encodeCheckpoint, decodeCheckpoint, CheckpointError } 
 export { lockFile } from './lock.js';
 export { runPaths, readConfig, readReport, findRuns, isRunDirectory, defaultRunName, meanImagesPerSecond } from './run-dir.js';
 export type { RunReport, RunStatus, EpochMetrics } from './run-dir.js';
-export { TAGS, hparamsOf, pruneEventsAfter } from './events.js';
+export { TAGS, hparamsOf, EXPERIMENT, LAYOUT, pruneEventsAfter } from './events.js';
 export { evaluateModel } from './evaluate.js';
 export type { Evaluation } from './evaluate.js';
 export { predictImages } from './predict.js';
