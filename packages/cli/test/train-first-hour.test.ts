@@ -2,8 +2,9 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CIFAR10_BATCH_FILES, readConfig, resolveTrainConfig, type RunReport } from '@cnnlab/trainer';
+import { readConfig, resolveTrainConfig, type RunReport } from '@cnnlab/trainer';
 import { main } from '../src/main.js';
+import { writeTinyCifar10 } from '../../../test-support/tiny-cifar.js';
 
 /** Runs the CLI in-process and returns what it printed. */
 async function cnnlab(...args: string[]): Promise<{ out: string; err: string; code: number }> {
@@ -29,24 +30,10 @@ let dir: string;
 beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'cnnlab-first-hour-')); });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A tiny CIFAR-10 folder: 3-channel 32×32 images, 30 per batch file. */
-function cifarDir(): string {
-  const data = join(dir, 'cifar');
-  mkdirSync(data, { recursive: true });
-  CIFAR10_BATCH_FILES.forEach((file, b) => {
-    const bytes = Buffer.alloc(30 * 3073);
-    for (let r = 0; r < 30; r++) {
-      bytes[r * 3073] = r % 10;
-      for (let p = 1; p < 3073; p++) bytes[r * 3073 + p] = (r * 37 + p * (1 + (r % 10)) + b) & 255;
-    }
-    writeFileSync(join(data, file), bytes);
-  });
-  return data;
-}
 
 describe('cnnlab train on a 3-channel data set with a 1-channel model', () => {
   it('fails naming --grayscale and --input 3,32,32, leaving no run; --grayscale trains it; resuming it when finished says how to extend it', async () => {
-    const data = cifarDir();
+    const data = writeTinyCifar10(join(dir, 'cifar'));
     const args = ['train', '--arch', 'lenet', '--dataset', 'cifar10', '--data-dir', data, '--epochs', '1', '--batch-size', '32', '--logdir', dir];
     const rgb = await cnnlab(...args, '--name', 'rgb');
     expect(rgb.code).not.toBe(0);

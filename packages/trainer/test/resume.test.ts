@@ -31,12 +31,11 @@ function expectSameRun(a: string, b: string) {
   expect(cb.state.globalStep).toBe(ca.state.globalStep);
 }
 
-/** Each (tag, step) appears exactly once across the run's event files. */
+/** Each (tag, step) appears exactly once across the run's event files, hparams and summary records included. */
 async function expectNoDuplicateSteps(runDir: string, epochs: number) {
   const { events } = await readRunDirectory(runDir);
   const seen = new Map<string, number>();
   for (const e of events) for (const v of e.summary?.values ?? []) {
-    if (v.tag.startsWith('_hparams_')) continue;
     const key = `${v.tag}@${e.step}`;
     seen.set(key, (seen.get(key) ?? 0) + 1);
   }

@@ -1,11 +1,12 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRunDirectory, SummaryWriter, type DecodedEvent } from '@cnnlab/tfevents';
-import { CIFAR10_BATCH_FILES, consoleReporter, evaluateRun, readConfig, readReport, resumeRun, runPaths, train, type RunReport } from '../src/index.js';
+import { consoleReporter, evaluateRun, readConfig, readReport, resumeRun, runPaths, train, type RunReport } from '../src/index.js';
 import { TEST_RUN } from './helpers/test-arch.js';
 import '@cnnlab/arch-lenet';
+import { writeTinyCifar10 } from '../../../test-support/tiny-cifar.js';
 
 let logdir: string;
 beforeAll(() => { logdir = mkdtempSync(join(tmpdir(), 'cnnlab-tb-')); });
@@ -102,25 +103,10 @@ describe('TensorBoard events of a run', () => {
   });
 });
 
-/** A tiny CIFAR-10 folder: 3-channel 32×32 images, 30 per batch file. */
-function cifarDir(): string {
-  const dir = join(logdir, 'cifar');
-  mkdirSync(dir, { recursive: true });
-  CIFAR10_BATCH_FILES.forEach((file, b) => {
-    const records = 30;
-    const bytes = Buffer.alloc(records * 3073);
-    for (let r = 0; r < records; r++) {
-      bytes[r * 3073] = r % 10;
-      for (let p = 1; p < 3073; p++) bytes[r * 3073 + p] = (r * 37 + p * (1 + (r % 10)) + b) & 255;
-    }
-    writeFileSync(join(dir, file), bytes);
-  });
-  return dir;
-}
 
 describe('a 3-channel data set on a 1-channel model', () => {
   let dir: string;
-  beforeAll(() => { dir = cifarDir(); });
+  beforeAll(() => { dir = writeTinyCifar10(join(logdir, 'cifar')); });
 
   it('fails with advice naming --grayscale and --input 3,32,32, leaving no run directory', async () => {
     await expect(train({ arch: 'lenet', epochs: 1, dataset: { name: 'cifar10', dir }, logdir, name: 'rgb' }))
