@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRunDirectory, SummaryWriter, type DecodedEvent } from '@cnnlab/tfevents';
 import { consoleReporter, evaluateRun, readConfig, readReport, resumeRun, runPaths, train, type RunReport } from '../src/index.js';
 import { TEST_RUN } from './helpers/test-arch.js';
+import { runChild } from './helpers/run-child.js';
 import '@cnnlab/arch-lenet';
 import { writeTinyCifar10 } from '../../../test-support/tiny-cifar.js';
 
@@ -103,6 +104,25 @@ describe('TensorBoard events of a run', () => {
   });
 });
 
+
+describe('two processes training into one logdir at once', () => {
+  it('each run decodes undamaged, once per (tag, step), as its own HParams group with the same experiment record', async () => {
+    const shared = join(logdir, 'shared');
+    const quick = JSON.stringify({ epochs: 1, dataset: { limit: 300 } });
+    await Promise.all([runChild(['train', `${shared}::a`, quick]), runChild(['train', `${shared}::b`, quick])]);
+    const runs = await Promise.all(['a', 'b'].map((name) => readRunDirectory(join(shared, name))));
+    const hparams = runs.map(({ events, damage }) => {
+      expect(damage).toEqual([]);
+      expect(duplicates(events)).toEqual([]);
+      const values = events.flatMap((e) => e.summary?.values ?? []);
+      const data = (tag: string) => values.flatMap((v) => (v.tag === tag && v.kind === 'hparams' ? [v.data] : []));
+      return { group: data('_hparams_/session_start_info')[0]?.sessionStartInfo?.groupName, experiments: data('_hparams_/experiment') };
+    });
+    expect(hparams.map((h) => h.group)).toEqual(['a', 'b']);
+    expect(hparams[0]!.experiments).toHaveLength(1);
+    expect(hparams[1]!.experiments).toEqual(hparams[0]!.experiments);
+  });
+});
 
 describe('a 3-channel data set on a 1-channel model', () => {
   let dir: string;
