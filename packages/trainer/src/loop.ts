@@ -143,6 +143,7 @@ async function startRun(runDir: string, config: TrainConfig, engine: EngineInfo,
     bestValAcc: null,
     diagnosis: null,
     resumes: 0,
+    group,
   };
   writeJson(paths.report, report);
   return runLoop({ runDir, config, engine, dataset, split, normalization, model, report, resumed: null, group }, hooks);
@@ -304,7 +305,7 @@ function prepareLoop(ctx: LoopContext, optimizer: Optimizer, store: CheckpointSt
     if (pruned.dropped) hooks.log?.(`Removed ${pruned.dropped} event(s) logged after the checkpoint, so no step is written twice.`);
     if (pruned.removedFiles) hooks.log?.(`Removed ${pruned.removedFiles} event file(s) that held no events (left by an interrupted start).`);
     // A kill during the first start-up can land before the session was written.
-    if (!pruned.sessionStarted) sessionGroup = relative(dirname(runDir), runDir);
+    if (!pruned.sessionStarted) sessionGroup = report.group ?? relative(dirname(runDir), runDir);
   }
   setDropoutState(state.dropoutDraws);
   const trainSource = new BatchSource(dataset, split.train, { inputShape: config.input, normalization, batchSize: config.batchSize });

@@ -51,6 +51,17 @@ describe('TensorBoard events of a run', () => {
     expect(nestedStart?.kind === 'hparams' && nestedStart.data.sessionStartInfo?.groupName).toBe('study/trial-1');
   });
 
+  it('a resume after a kill that landed before the session was written writes it, with the run’s group', async () => {
+    const runDir = (await train({ ...QUICK, epochs: 1, logdir, name: 'sweep-x/trial-7' })).runDir;
+    for (const file of Object.keys(eventFileSizes(runDir))) rmSync(join(runDir, file));
+    setStatus(runDir, 'interrupted');
+    await resumeRun(runDir);
+    const { events } = await readRunDirectory(runDir);
+    const starts = events.flatMap((e) => e.summary?.values ?? []).filter((v) => v.tag === '_hparams_/session_start_info');
+    expect(starts.map((v) => v.kind === 'hparams' && v.data.sessionStartInfo?.groupName)).toEqual(['sweep-x/trial-7']);
+    expect(duplicates(events)).toEqual([]);
+  });
+
   it('resuming a finished run says it is finished and how to extend it, and writes nothing', async () => {
     const before = eventFileSizes(finished);
     const out: string[] = [];
