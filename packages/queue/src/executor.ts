@@ -63,7 +63,7 @@ export class QueueTrialExecutor implements TrialExecutor {
       const id = jobIdOf(job.id);
       const data: TrialJobData = {
         format: JOB_FORMAT, study: this.study, run: relative(this.o.studyDir, job.runDir).split(sep).join('/'), name: job.name,
-        options: job.options, epochs: job.epochs, ...(this.o.backend ? { backend: this.o.backend } : {}),
+        options: job.options, epochs: job.epochs, ...(job.group ? { group: job.group } : {}), ...(this.o.backend ? { backend: this.o.backend } : {}),
       };
       // Same id, same job: adding it again (after a coordinator restart) leaves the existing one as it is.
       await this.queue.add(job.name, data, { jobId: id, attempts: 3, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: false, removeOnFail: false });

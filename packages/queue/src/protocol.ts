@@ -17,6 +17,8 @@ export interface TrialJobData {
   /** The run directory relative to the study directory. */
   run: string;
   name: string;
+  /** The run's TensorBoard HParams session group. */
+  group?: string;
   options: TrainOptions;
   epochs: number;
   backend?: BackendChoice;

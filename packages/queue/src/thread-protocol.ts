@@ -4,6 +4,7 @@ import type { RunStatus, TrainOptions } from '@cnnlab/trainer';
 
 export interface ThreadRequest {
   runDir: string;
+  group?: string;
   options: TrainOptions;
   epochs: number;
   backend?: BackendChoice;

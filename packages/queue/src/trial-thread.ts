@@ -25,7 +25,7 @@ async function run(r: ThreadRequest): Promise<void> {
       signal,
       onEpoch: (_m, _info) => post({ type: 'epoch' }),
       ...(r.batches ? { onBatch: (p) => post({ type: 'batch', epoch: p.epoch, batch: p.batch }) } : {}),
-    }, r.backend ? { backend: r.backend } : {});
+    }, r.backend ? { backend: r.backend } : {}, r.group);
     post({ type: 'done', action: outcome.action, status: outcome.report.status, ...(outcome.error ? { error: outcome.error.message } : {}) });
   } catch (error) {
     post({ type: 'crash', message: (error as Error).message });

@@ -150,7 +150,7 @@ export async function runWorker(o: QueueWorkerOptions): Promise<{ trained: numbe
       };
       thread.on('message', onMessage);
       thread.on('error', onError);
-      const request: ThreadRequest = { runDir, options: data.options, epochs: data.epochs, stop, batches: !!o.batchEvents, ...(data.backend ?? o.backend ? { backend: (data.backend ?? o.backend)! } : {}) };
+      const request: ThreadRequest = { runDir, ...(typeof data.group === 'string' ? { group: data.group } : {}), options: data.options, epochs: data.epochs, stop, batches: !!o.batchEvents, ...(data.backend ?? o.backend ? { backend: (data.backend ?? o.backend)! } : {}) };
       thread.postMessage(request);
     });
   };

@@ -11,6 +11,8 @@ export interface TrialJob {
   name: string;
   /** Absolute run directory. */
   runDir: string;
+  /** The run's TensorBoard HParams session group (`<study>/<run>`). */
+  group?: string;
   options: TrainOptions;
   epochs: number;
 }
@@ -71,7 +73,7 @@ export class LocalTrialExecutor implements TrialExecutor {
             this.hooks.onEpoch?.(metrics, info);
             if (handlers.onEpoch?.(job, readHistory(job.runDir))) controller.abort();
           },
-        }, this.engine);
+        }, this.engine, job.group);
         handlers.onSettled(job, { action: outcome.action, report: outcome.report, ...(outcome.error ? { error: outcome.error.message } : {}) });
       } finally {
         signal?.removeEventListener('abort', forward);

@@ -4,7 +4,7 @@ import {
   evaluateRun, readReport, resolveTrainConfig, type EpochMetrics, lockFile, type RunReport, type TrainHooks } from '@cnnlab/trainer';
 import { LocalTrialExecutor, type TrialExecutor, type TrialHandlers, type TrialJob, type TrialOutcome } from './executor.js';
 import { bestOf, firstMedianStop, halvingPromotion, halvingRungs, medianRuleDecision, metricSeries, isBetter, type MedianDecision } from './pruning.js';
-import { noteInReport, readJsonFile, writeJsonFile, type EngineOptions } from './runner.js';
+import { noteInReport, readJsonFile, sessionGroup, writeJsonFile, type EngineOptions } from './runner.js';
 import { describeParams, planTrials } from './sampling.js';
 import { firstDifference, canonicalJson, SweepSpecError, trialOptions, validateSweepSpec, type ParamValue, type SweepSpec, type SweepSpecInput } from './spec.js';
 
@@ -220,7 +220,10 @@ async function sweepLoop(spec: SweepSpec, planned: ReturnType<typeof planTrials>
   const medianOf = (epochs: number) => (pruning?.rule === 'median' ? { metric: spec.metric, warmup: pruning.warmup, minTrials: pruning.minTrials, epochs } : null);
   const byJob = new Map<string, TrialRecord>();
   const jobOf = (trial: TrialRecord, epochs: number): TrialJob => {
-    const job = { id: rungs ? `${trial.name}@e${epochs}` : trial.name, name: trial.name, runDir: join(dir, trial.dir), options: trialOptions(spec, trial.params), epochs };
+    const job = {
+      id: rungs ? `${trial.name}@e${epochs}` : trial.name, name: trial.name, runDir: join(dir, trial.dir), group: sessionGroup(dir, trial.dir),
+      options: trialOptions(spec, trial.params), epochs,
+    };
     byJob.set(job.id, trial);
     trial.epochsPlanned = epochs;
     return job;

@@ -146,68 +146,68 @@ try {
     ['worker hand-off between trials (Redis timestamps)', `median ${handoff.median} ms, max ${handoff.max} ms`],
   ];
   soak: {
-  if (args['overhead-only']) {
-    print(overheadRows);
-    break soak;
-  }
-
-  // 2. Soak: TRIALS trials, WORKERS workers, KILLS random SIGKILLs (each replaced by a new worker), one Redis restart.
-  const LOCK_MS = 3000;
-  let serial = 0;
-  const spawnWorker = () => {
-    const w = startWorker(redis.url, logdir, `w${++serial}`, LOCK_MS);
-    workers.push(w);
-    return w;
-  };
-  for (let i = 0; i < WORKERS; i++) spawnWorker();
-  await Promise.all(workers.map((w) => w.up));
-  const killAt = Array.from({ length: KILLS }, () => Math.floor(rng() * TRIALS * 0.9)).sort((a, b) => a - b);
-  const restartAt = Math.floor(TRIALS / 2);
-  let restartMs = 0;
-  const killed: string[] = [];
-  const soak = await queueSweep(redis, logdir, 'soak', TRIALS, async (settled) => {
-    let restarted = false;
-    while (settled() < TRIALS && (killAt.length || !restarted)) {
-      await new Promise((r) => setTimeout(r, 200));
-      if (killAt.length && settled() >= killAt[0]!) {
-        killAt.shift();
-        const alive = workers.filter((w) => w.process.exitCode === null && w.process.signalCode === null);
-        const victim = alive[Math.floor(rng() * alive.length)]!;
-        victim.process.kill('SIGKILL');
-        killed.push(`${victim.name}@${settled()}`);
-        spawnWorker();
-      }
-      if (!restarted && settled() >= restartAt) {
-        restarted = true;
-        const t = performance.now();
-        await redis.restart();
-        restartMs = performance.now() - t;
-      }
+    if (args['overhead-only']) {
+      print(overheadRows);
+      break soak;
     }
-  });
-  const problems = await checkExactlyOnce(join(logdir, 'sweeps', 'soak'), soak.state);
-  // Nothing trained twice: a trial's training ended ("done") once, however often it started.
-  const done = new Map<string, number>();
-  for (const w of workers) for (const l of w.lines.filter((x) => x.includes('"type":"done"') && !x.includes('"action":"skip"'))) {
-    const job = (JSON.parse(l) as { job: string }).job;
-    done.set(job, (done.get(job) ?? 0) + 1);
-  }
-  const twice = [...done].filter(([, n]) => n > 1).map(([j]) => j);
-  const restartsOfTrials = soak.state.trials.reduce((n, t) => n + t.resumes, 0);
 
-  const rows = [
-    ['trials (soak)', `${TRIALS} × ${EPOCHS} epochs, LeNet, 105 training images`],
-    ['workers', `${WORKERS} (each on 1 wasm thread; 2 shared cores)`],
-    ['worker SIGKILLs', `${killed.length} (${killed.join(', ')})`],
-    ['Redis restarts', `1 (after ${restartAt} trials; down ${seconds(restartMs)} s)`],
-    ['soak wall time', `${seconds(soak.ms)} s`],
-    ['trials finished, each result once', `${soak.state.trials.filter((t) => t.status === 'finished').length} / ${TRIALS}${problems.length ? ` — PROBLEMS: ${problems.slice(0, 5).join('; ')}` : ''}`],
-    ['trials whose training ended twice', `${twice.length}`],
-    ['trials resumed from a checkpoint', `${soak.state.trials.filter((t) => t.resumes > 0).length} (${restartsOfTrials} resumes)`],
-    ...overheadRows,
-  ];
-  print(rows);
-  if (problems.length || twice.length || soak.state.status !== 'finished') process.exitCode = 1;
+    // 2. Soak: TRIALS trials, WORKERS workers, KILLS random SIGKILLs (each replaced by a new worker), one Redis restart.
+    const LOCK_MS = 3000;
+    let serial = 0;
+    const spawnWorker = () => {
+      const w = startWorker(redis.url, logdir, `w${++serial}`, LOCK_MS);
+      workers.push(w);
+      return w;
+    };
+    for (let i = 0; i < WORKERS; i++) spawnWorker();
+    await Promise.all(workers.map((w) => w.up));
+    const killAt = Array.from({ length: KILLS }, () => Math.floor(rng() * TRIALS * 0.9)).sort((a, b) => a - b);
+    const restartAt = Math.floor(TRIALS / 2);
+    let restartMs = 0;
+    const killed: string[] = [];
+    const soak = await queueSweep(redis, logdir, 'soak', TRIALS, async (settled) => {
+      let restarted = false;
+      while (settled() < TRIALS && (killAt.length || !restarted)) {
+        await new Promise((r) => setTimeout(r, 200));
+        if (killAt.length && settled() >= killAt[0]!) {
+          killAt.shift();
+          const alive = workers.filter((w) => w.process.exitCode === null && w.process.signalCode === null);
+          const victim = alive[Math.floor(rng() * alive.length)]!;
+          victim.process.kill('SIGKILL');
+          killed.push(`${victim.name}@${settled()}`);
+          spawnWorker();
+        }
+        if (!restarted && settled() >= restartAt) {
+          restarted = true;
+          const t = performance.now();
+          await redis.restart();
+          restartMs = performance.now() - t;
+        }
+      }
+    });
+    const problems = await checkExactlyOnce(join(logdir, 'sweeps', 'soak'), soak.state);
+    // Nothing trained twice: a trial's training ended ("done") once, however often it started.
+    const done = new Map<string, number>();
+    for (const w of workers) for (const l of w.lines.filter((x) => x.includes('"type":"done"') && !x.includes('"action":"skip"'))) {
+      const job = (JSON.parse(l) as { job: string }).job;
+      done.set(job, (done.get(job) ?? 0) + 1);
+    }
+    const twice = [...done].filter(([, n]) => n > 1).map(([j]) => j);
+    const restartsOfTrials = soak.state.trials.reduce((n, t) => n + t.resumes, 0);
+
+    const rows = [
+      ['trials (soak)', `${TRIALS} × ${EPOCHS} epochs, LeNet, 105 training images`],
+      ['workers', `${WORKERS} (each on 1 wasm thread; 2 shared cores)`],
+      ['worker SIGKILLs', `${killed.length} (${killed.join(', ')})`],
+      ['Redis restarts', `1 (after ${restartAt} trials; down ${seconds(restartMs)} s)`],
+      ['soak wall time', `${seconds(soak.ms)} s`],
+      ['trials finished, each result once', `${soak.state.trials.filter((t) => t.status === 'finished').length} / ${TRIALS}${problems.length ? ` — PROBLEMS: ${problems.slice(0, 5).join('; ')}` : ''}`],
+      ['trials whose training ended twice', `${twice.length}`],
+      ['trials resumed from a checkpoint', `${soak.state.trials.filter((t) => t.resumes > 0).length} (${restartsOfTrials} resumes)`],
+      ...overheadRows,
+    ];
+    print(rows);
+    if (problems.length || twice.length || soak.state.status !== 'finished') process.exitCode = 1;
   }
 } finally {
   for (const w of workers) w.process.kill('SIGKILL');
