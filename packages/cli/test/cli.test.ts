@@ -80,7 +80,7 @@ describe('cnnlab', () => {
 
     it('is listed by runs and diagnosed', async () => {
       expect((await cnnlab('runs', '--logdir', dir)).out).toMatch(/^cli-run\s+bn-lenet\s+finished\s+2\/2/m);
-      expect((await cnnlab('diagnose', run)).out).toMatch(/status: (insufficient-data|still-improving|good-fit|overfitting|underfitting)/);
+      expect((await cnnlab('diagnose', run)).out).toMatch(/status: (insufficient-data|still-improving|good-fit|inconclusive|overfitting|underfitting)/);
     });
 
     it('refuses a second test evaluation, evaluates other splits', async () => {
