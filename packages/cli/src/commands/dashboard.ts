@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { int } from '../parse.js';
+import { dashboardPort } from '../port.js';
 
 export interface DashboardModule {
   startDashboard(o: { logdir: string; port?: number; host?: string }): Promise<{ url: string; close(): Promise<void> }>;
@@ -17,6 +18,7 @@ export async function loadDashboard(): Promise<DashboardModule | null> {
 }
 
 export async function serveDashboard(o: { logdir: string; port: number; host: string }): Promise<void> {
+  o = { ...o, port: await dashboardPort(o.port, o.host) };
   const dashboard = await loadDashboard();
   if (!dashboard) throw new Error('The dashboard is not installed: npm install @cnnlab/dashboard');
   const { url } = await dashboard.startDashboard(o);
