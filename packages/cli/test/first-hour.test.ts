@@ -1,0 +1,77 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SummaryWriter } from '@cnnlab/tfevents';
+import { cnnlab } from './run-cli.js';
+
+let dir: string;
+beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'cnnlab-first-hour-cli-')); });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('cnnlab events', () => {
+  it('exits non-zero with a sentence on a file that is not an event file; --json still gives machine output', async () => {
+    const text = join(dir, 'passwd');
+    writeFileSync(text, 'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n');
+    const plain = await cnnlab('events', text);
+    expect(plain.code).not.toBe(0);
+    expect(plain.err).toMatch(new RegExp(`^cnnlab: ${text} is not a TensorBoard event file \\(.*\\)\\n$`));
+    expect(plain.out).toBe('');
+    const json = await cnnlab('events', text, '--json');
+    expect(json.code).not.toBe(0);
+    expect(JSON.parse(json.out)).toMatchObject({ files: [text], events: [], damage: [{ kind: 'not-an-event-file', file: text }] });
+  });
+
+  it('says when a directory holds no event files', async () => {
+    const empty = join(dir, 'empty');
+    mkdirSync(empty);
+    const r = await cnnlab('events', empty);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toMatch(/No TensorBoard event files \(events\.out\.tfevents\.\*\) in .*empty/);
+  });
+
+  it('names the file of each event when a run has several', async () => {
+    const run = join(dir, 'two-files');
+    const first = new SummaryWriter(run, { filenameSuffix: '.first' });
+    first.scalar('train/loss', 1.5, 1);
+    first.close();
+    const second = new SummaryWriter(run, { filenameSuffix: '.second' });
+    second.scalar('train/loss', 1.25, 2);
+    second.close();
+    const { out, code } = await cnnlab('events', run);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^2 event files in .*two-files; each line starts with its file\.$/m);
+    expect(out).toMatch(new RegExp(`^${basename(first.path).replace(/\./g, '\\.')}\\ttrain/loss\\tstep 1\\t1\\.5$`, 'm'));
+    expect(out).toMatch(new RegExp(`^${basename(second.path).replace(/\./g, '\\.')}\\ttrain/loss\\tstep 2\\t1\\.25$`, 'm'));
+    const json = JSON.parse((await cnnlab('events', run, '--json')).out) as { events: { file: string; step: number }[] };
+    expect(json.events.map((e) => [basename(e.file), e.step])).toEqual([[basename(first.path), 1], [basename(second.path), 2]]);
+  });
+
+  it('keeps the plain listing of a single event file', async () => {
+    const run = join(dir, 'one-file');
+    const w = new SummaryWriter(run);
+    w.scalar('val/accuracy', 0.75, 3);
+    w.close();
+    const { out, code } = await cnnlab('events', w.path);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^val\/accuracy\tstep 3\t0\.75$/m);
+  });
+});
+
+describe('commands that take a run directory', () => {
+  it('say "Run directory not found: <dir>" alike for a missing directory', async () => {
+    const missing = join(dir, 'no-such-run');
+    for (const command of [['evaluate', missing], ['diagnose', missing], ['predict', missing, join(dir, 'x.png')]]) {
+      const r = await cnnlab(...command);
+      expect(r.code, command[0]).not.toBe(0);
+      expect(r.err, command[0]).toBe(`cnnlab: Run directory not found: ${missing}\n`);
+    }
+  });
+
+  it('name the directory when it holds no cnnlab run', async () => {
+    const notRun = join(dir, 'not-a-run');
+    mkdirSync(notRun);
+    const r = await cnnlab('evaluate', notRun);
+    expect(r.err).toBe(`cnnlab: Not a cnnlab run directory: ${notRun} (it has no config.json)\n`);
+  });
+});
