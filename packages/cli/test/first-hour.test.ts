@@ -75,3 +75,28 @@ describe('commands that take a run directory', () => {
     expect(r.err).toBe(`cnnlab: Not a cnnlab run directory: ${notRun} (it has no config.json)\n`);
   });
 });
+
+describe('cnnlab complexity with d2l and ImageNet models', () => {
+  it('says when a comparison mixes them', async () => {
+    const { out, code } = await cnnlab('complexity', 'lenet', 'alexnet', 'resnet18');
+    expect(code).toBe(0);
+    expect(out.split('\n')[0]).toBe("Mixed comparison: alexnet, resnet18 are torchvision's ImageNet models (3x224x224, 1000 classes); lenet is d2l's (Fashion-MNIST sizes). Use --d2l or --imagenet to compare like with like.");
+    expect((await cnnlab('complexity', 'lenet', 'alexnet-d2l')).out).not.toMatch(/Mixed/);
+  });
+
+  it('--d2l and --imagenet pick that variant of every name', async () => {
+    const d2l = await cnnlab('complexity', '--d2l', 'lenet', 'alexnet', 'vgg11', 'googlenet', 'resnet18', 'densenet', '--json');
+    expect((JSON.parse(d2l.out) as { name: string }[]).map((r) => r.name).sort()).toEqual(
+      ['alexnet-d2l', 'densenet-d2l', 'googlenet-d2l', 'lenet', 'resnet18-d2l', 'vgg11-d2l']);
+    const imagenet = await cnnlab('complexity', '--imagenet', 'alexnet-d2l', 'vgg11', '--json');
+    expect((JSON.parse(imagenet.out) as { name: string; input: number[] }[]).map((r) => [r.name, r.input.join('x')]).sort()).toEqual(
+      [['alexnet', '3x224x224'], ['vgg11', '3x224x224']]);
+    expect((await cnnlab('complexity', '--imagenet', 'lenet', 'alexnet')).err).toBe('cnnlab: --imagenet: no torchvision ImageNet variant of lenet\n');
+    expect((await cnnlab('complexity', '--d2l', '--imagenet', 'lenet')).err).toMatch(/Choose one of --d2l and --imagenet/);
+  });
+
+  it('list names the aliases', async () => {
+    const { out } = await cnnlab('list');
+    expect(out).toMatch(/^Aliases: .*densenet = densenet-d2l.*regnetx32 = regnetx32-d2l/m);
+  });
+});
