@@ -100,3 +100,29 @@ describe('cnnlab complexity with d2l and ImageNet models', () => {
     expect(out).toMatch(/^Aliases: .*densenet = densenet-d2l.*regnetx32 = regnetx32-d2l/m);
   });
 });
+
+describe("cnnlab explain: the course's worked examples", () => {
+  it('bottleneck with the course\'s numbers as flags: 120,422,400 vs 12,443,648', async () => {
+    const { out, code } = await cnnlab('explain', 'bottleneck', '--h', '28', '--w', '28', '--cin', '192', '--cout', '32', '--k', '5', '--r', '16');
+    expect(code).toBe(0);
+    expect(out).toMatch(/28·28·5²·192·32 = 120,422,400 multiply-adds/);
+    expect(out).toMatch(/2,408,448 \+ 10,035,200 = 12,443,648 multiply-adds/);
+    expect(out).toMatch(/120,422,400 vs 12,443,648: 9\.7x fewer multiply-adds/);
+    // Other numbers redo the example: 14x14, 480 → 48 through 16 channels
+    expect((await cnnlab('explain', 'bottleneck', '--h', '14', '--w', '14', '--cin', '480', '--cout', '48', '--k', '5', '--r', '16')).out)
+      .toMatch(new RegExp(`= ${(14 * 14 * 25 * 480 * 48).toLocaleString('en-US')} multiply-adds`));
+  });
+
+  it('grouping, alexnet-fc, vgg-fc and densenet-channels print the course\'s numbers by default', async () => {
+    expect((await cnnlab('explain', 'grouping', '--groups', '4')).out).toMatch(/4 groups: .* = 115,605,504 multiply-adds, 36,864 weights \(4x fewer\)/);
+    expect((await cnnlab('explain', 'alexnet-fc')).out).toMatch(/total 42,999,808 parameters, 171,999,232 bytes = 164\.03 MiB in FP32/);
+    expect((await cnnlab('explain', 'vgg-fc')).out).toMatch(/25088 → 4096: .* = 102,764,544 parameters[\s\S]*411,058,176 bytes/);
+    expect((await cnnlab('explain', 'densenet-channels')).out).toMatch(/channels: 64 → 192 → 96 → 224 → 112 → 240 → 120 → 248$/m);
+    expect((await cnnlab('explain', 'densenet-channels', '--blocks', '6,12,24,16')).out).toMatch(/channels: 64 → 256 → 128 → 512 → 256 → 1024 → 512 → 1024$/m);
+  });
+
+  it('rejects bad numbers naming the flag', async () => {
+    expect((await cnnlab('explain', 'bottleneck', '--cin', '0')).err).toMatch(/--cin must be an integer ≥ 1, got "0"/);
+    expect((await cnnlab('explain', 'densenet-channels', '--blocks', '4,x')).err).toMatch(/--blocks must be positive integers/);
+  });
+});
