@@ -98,8 +98,8 @@ export interface FitDiagnosis {
   earlyStopEpoch: number | null;
   overfitting: Overfitting | null;
   underfitting: Underfitting | null;
-  /** A rise of validation loss at the end that is not (yet) sustained: the reason for 'inconclusive'. */
-  recentRise: RecentRise | null;
+  /** A rise of validation loss at the end that is not (yet) sustained: the reason for 'inconclusive' (absent in older report.json files). */
+  recentRise?: RecentRise | null;
   gaps: EpochGap[];
   status: FitStatus;
   /** One line for humans. */
