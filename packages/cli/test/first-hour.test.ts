@@ -40,9 +40,7 @@ describe('cnnlab events', () => {
     second.close();
     const { out, code } = await cnnlab('events', run);
     expect(code).toBe(0);
-    expect(out).toMatch(/^2 event files in .*two-files; each line starts with its file\.$/m);
-    expect(out).toMatch(new RegExp(`^${basename(first.path).replace(/\./g, '\\.')}\\ttrain/loss\\tstep 1\\t1\\.5$`, 'm'));
-    expect(out).toMatch(new RegExp(`^${basename(second.path).replace(/\./g, '\\.')}\\ttrain/loss\\tstep 2\\t1\\.25$`, 'm'));
+    expect(out).toContain(`${basename(first.path)}:\ntrain/loss\tstep 1\t1.5\n\n${basename(second.path)}:\ntrain/loss\tstep 2\t1.25\n`);
     const json = JSON.parse((await cnnlab('events', run, '--json')).out) as { events: { file: string; step: number }[] };
     expect(json.events.map((e) => [basename(e.file), e.step])).toEqual([[basename(first.path), 1], [basename(second.path), 2]]);
   });

@@ -29,9 +29,12 @@ export function eventsCommand(): Command {
         console.log(JSON.stringify({ files, events: rows, fileVersions: events.filter((e) => e.fileVersion).map((e) => e.fileVersion), damage }, (_, v) => (v instanceof Uint8Array ? `<${v.length} bytes>` : v), 2));
       } else {
         notEventFiles(path, damage, events.length, files.length);
-        const fileColumn = files.length > 1 ? (r: { file: string }) => `${basename(r.file)}\t` : () => '';
-        if (files.length > 1) console.log(`${files.length} event files in ${path}; each line starts with its file.`);
-        for (const r of rows) console.log(`${fileColumn(r)}${r.tag}\tstep ${r.step}\t${valueText(r.value)}`);
+        let file: string | undefined;
+        for (const r of rows) {
+          // A run of several event files (resumes, evaluations): a heading before each file's events
+          if (files.length > 1 && r.file !== file) console.log(`${file === undefined ? '' : '\n'}${basename((file = r.file))}:`);
+          console.log(`${r.tag}\tstep ${r.step}\t${valueText(r.value)}`);
+        }
         printDamage(damage);
       }
       if (damage.some((d) => d.kind === 'not-an-event-file') || files.length === 0) process.exitCode = 1;
