@@ -4,15 +4,20 @@ import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ComplexityCache, architectures } from './complexity.js';
 import { downloadName, scalarsCsv, scalarsJson } from './export.js';
+import { checkHost, CONTENT_SECURITY_POLICY } from './host-check.js';
 import { HttpError } from './paths.js';
 import { RunStore, diagnosisOf, hparamsOfRun, type RunStoreOptions } from './store.js';
 import { StudyStore } from './studies.js';
-import type { ScalarsResponse } from './types.js';
+import type { RunsResponse, ScalarsResponse } from './types.js';
 
 export interface DashboardAppOptions extends RunStoreOptions {
   logdir: string;
   /** The built client (index.html and assets); default: this package's dist/client. */
   clientDir?: string;
+  /** The interface the server is bound to (default 127.0.0.1): requests must name it (or localhost) in their Host header. */
+  host?: string;
+  /** More host names to answer to ('*': any), for a proxy or a name on the network. */
+  allowHosts?: string[];
 }
 
 /** This package's root: the nearest directory above this file holding its package.json (works from server/ and dist/server/). */
@@ -36,7 +41,7 @@ export function packageRoot(): string {
 export const API_ENDPOINTS = [
   'GET /api/runs',
   'GET /api/runs/:run/scalars?since=<cursor>&tags=<tag,tag>',
-  'GET /api/runs/:run/diagnosis',
+  'GET /api/runs/:run/diagnosis?patience=<what-if>',
   'GET /api/runs/:run/hparams',
   'GET /api/runs/:run/export.csv',
   'GET /api/runs/:run/export.json',
@@ -70,8 +75,10 @@ export function createDashboardApp(o: DashboardAppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('json replacer', (_key: string, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? null : value));
+  app.use(checkHost({ bound: o.host ?? '127.0.0.1', allow: o.allowHosts }));
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     next();
   });
 
@@ -86,7 +93,8 @@ export function createDashboardApp(o: DashboardAppOptions): express.Express {
   });
 
   api.get('/runs', async (_req, res) => {
-    res.json(await store.list());
+    const [list, studyDirs] = await Promise.all([store.list(), studies.dirs()]);
+    res.json({ ...list, studies: studyDirs } satisfies RunsResponse);
   });
 
   api.get('/runs/:run/scalars', async (req, res) => {
@@ -99,7 +107,13 @@ export function createDashboardApp(o: DashboardAppOptions): express.Express {
   });
 
   api.get('/runs/:run/diagnosis', async (req, res) => {
-    res.json(diagnosisOf(await store.get(req.params.run)));
+    const raw = req.query.patience;
+    let patience: number | undefined;
+    if (typeof raw === 'string' && raw !== '') {
+      patience = Number(raw);
+      if (!Number.isInteger(patience) || patience < 1) throw new HttpError(400, `patience must be a positive integer, got "${raw}"`);
+    }
+    res.json(diagnosisOf(await store.get(req.params.run), patience));
   });
 
   api.get('/runs/:run/hparams', async (req, res) => {

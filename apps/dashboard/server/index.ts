@@ -17,6 +17,8 @@ export interface DashboardOptions {
   host?: string;
   /** The built client; default: this package's dist/client. */
   clientDir?: string;
+  /** More host names the dashboard answers to besides the bound address and localhost ('*': any); see --allow-host. */
+  allowHosts?: string[];
   /** Minimum time between two scans of the logdir, in ms (default 1000). */
   scanIntervalMs?: number;
 }
@@ -31,7 +33,7 @@ export interface Dashboard {
 export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   const { port = 6006, host = '127.0.0.1' } = o;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Invalid port ${port}: expected an integer from 0 to 65535`);
-  const appOptions: DashboardAppOptions = { logdir: resolve(o.logdir), clientDir: o.clientDir, scanIntervalMs: o.scanIntervalMs };
+  const appOptions: DashboardAppOptions = { logdir: resolve(o.logdir), clientDir: o.clientDir, scanIntervalMs: o.scanIntervalMs, host, allowHosts: o.allowHosts };
   const server: Server = createServer(createDashboardApp(appOptions));
   await new Promise<void>((resolveListen, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {

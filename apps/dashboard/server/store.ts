@@ -1,10 +1,11 @@
 import { join, relative, sep } from 'node:path';
 import { diagnoseFit } from '@cnnlab/analysis';
 import { listRuns } from '@cnnlab/tfevents';
-import { findRuns, hparamsOf, type TrainConfig } from '@cnnlab/trainer';
+import { findRuns, fitOptionsOf, hparamsOf, type TrainConfig } from '@cnnlab/trainer';
 import { historyFromSeries } from './history.js';
 import { HttpError, logdirRoot, resolveRunPath } from './paths.js';
 import { RunState } from './run-state.js';
+import { seedGroupOf } from './seed-group.js';
 import type {
   DiagnosisResponse, EpochMetrics, FitDiagnosis, HParamsColumn, HParamsResponse, HParamValue, RunHParams, RunSummary, RunsResponse,
 } from './types.js';
@@ -122,10 +123,23 @@ const metricOrder = (name: string) => {
   return i === -1 ? METRIC_ORDER.length : i;
 };
 
-/** Per-epoch metrics and fit diagnosis: cnnlab's report.json history, else the loss series of the event files (as `cnnlab diagnose`). */
-export function diagnosisOf(run: RunState): DiagnosisResponse {
+/**
+ * Per-epoch metrics and fit diagnosis: cnnlab's report.json history, else the loss series of the event files (as `cnnlab diagnose`).
+ * Diagnosed by @cnnlab/analysis with the run's own settings (its config's early-stopping patience and min-delta, as the trainer
+ * does), so the dashboard and report.json say the same; `whatIfPatience` overrides the patience for the "what if" control.
+ */
+export function diagnosisOf(run: RunState, whatIfPatience?: number): DiagnosisResponse {
   const report = run.cnnlabReport;
-  const base = { run: run.name, warnings: run.warnings };
+  const config = run.configJson as { earlyStopping?: Partial<TrainConfig['earlyStopping']> } | null;
+  const options = fitOptionsOf(config);
+  const early = config?.earlyStopping;
+  const settings: DiagnosisResponse['settings'] = {
+    patience: whatIfPatience ?? options.patience!,
+    minDelta: options.minDelta!,
+    source: whatIfPatience !== undefined ? 'what-if' : early ? 'config' : 'default',
+    earlyStopping: typeof early?.enabled === 'boolean' ? early.enabled : null,
+  };
+  const base = { run: run.name, warnings: run.warnings, settings };
   let history: EpochMetrics[];
   let source: DiagnosisResponse['source'];
   if (report) {
@@ -143,7 +157,7 @@ export function diagnosisOf(run: RunState): DiagnosisResponse {
     source = 'events';
   }
   if (history.length === 0) return { ...base, source, history, diagnosis: null, message: 'No completed epoch yet.' };
-  return { ...base, source, history, diagnosis: diagnoseFit(history) as FitDiagnosis };
+  return { ...base, source, history, diagnosis: diagnoseFit(history, { ...options, patience: settings.patience }) as FitDiagnosis };
 }
 
 async function summaryOf(run: RunState): Promise<RunSummary> {
@@ -162,11 +176,15 @@ async function summaryOf(run: RunState): Promise<RunSummary> {
     cursor: run.cursor,
     roles: run.roles,
     warnings: run.warnings,
+    seedGroup: seedGroupOf(run.configJson),
   };
+  const d = diagnosisOf(run);
+  const fit = d.diagnosis ? { status: d.diagnosis.status, verdict: d.diagnosis.verdict } : null;
   if (report) {
     const last = report.history.at(-1);
     return {
       ...common,
+      fit,
       kind: 'cnnlab',
       arch: report.arch,
       epochs: report.history.length,
@@ -180,12 +198,12 @@ async function summaryOf(run: RunState): Promise<RunSummary> {
       startedAt: report.startedAt ?? iso(run.firstWallTime),
     };
   }
-  const d = diagnosisOf(run);
   const best = d.history.find((e) => e.epoch === d.diagnosis?.bestEpoch);
   const arch = run.session?.hparams.arch ?? run.session?.hparams.model ?? run.session?.groupName ?? null;
   return {
     ...common,
     kind: 'tensorboard',
+    fit,
     arch: arch === null ? null : String(arch),
     epochs: d.history.length || null,
     epochsPlanned: null,

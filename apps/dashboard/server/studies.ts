@@ -74,6 +74,12 @@ export class StudyStore {
     this.found = found;
   }
 
+  /** The sweep and search directories (relative to the logdir), for grouping runs. */
+  async dirs(): Promise<{ sweeps: string[]; searches: string[] }> {
+    await this.scan();
+    return { sweeps: [...this.found.sweep], searches: [...this.found.search] };
+  }
+
   /** The parsed file of a study directory (name relative to the logdir), re-read only when it changed. */
   private async read<T>(kind: Kind, name: string, dir: string): Promise<Parsed<T>> {
     const path = join(dir, FILE[kind]);

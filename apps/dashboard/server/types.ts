@@ -61,12 +61,18 @@ export interface RunSummary {
   cursor: string;
   roles: CurveRoles;
   warnings: string[];
+  /** @cnnlab/analysis's fit diagnosis with the run's own settings (as on its Curves card); null without one. */
+  fit: { status: FitDiagnosis['status']; verdict: string } | null;
+  /** Equal for runs whose configs differ only by seed (null without a config): the Curves tab's mean ± band. */
+  seedGroup: string | null;
 }
 
 export interface RunsResponse {
   logdir: string;
   runs: RunSummary[];
   warnings: string[];
+  /** Sweep and search directories (relative to the logdir): the Runs table groups their runs. */
+  studies?: { sweeps: string[]; searches: string[] };
 }
 
 export interface ScalarsResponse {
@@ -88,6 +94,8 @@ export interface DiagnosisResponse {
   /** Why there is no diagnosis. */
   message?: string;
   warnings: string[];
+  /** What the diagnosis was computed with: the run's config (as the trainer), the defaults (no config), or a "what if" patience. */
+  settings: { patience: number; minDelta: number; source: 'config' | 'default' | 'what-if'; earlyStopping: boolean | null };
 }
 
 export type HParamValue = string | number | boolean;

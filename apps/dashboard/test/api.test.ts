@@ -84,7 +84,9 @@ describe('GET /api/runs/:run/diagnosis', () => {
     const body = (await request(app).get(`/api/runs/${enc('group/lenet-a')}/diagnosis`).expect(200)).body as DiagnosisResponse;
     expect(body.source).toBe('report');
     expect(body.history).toHaveLength(10);
-    const expected = JSON.parse(JSON.stringify(diagnoseFit(OVERFIT_HISTORY)));
+    // With the run's own early-stopping patience (3 by default), as the trainer.
+    expect(body.settings).toEqual({ patience: 3, minDelta: 0, source: 'config', earlyStopping: false });
+    const expected = JSON.parse(JSON.stringify(diagnoseFit(OVERFIT_HISTORY, { patience: 3 })));
     expect(body.diagnosis).toEqual(expected);
     expect(body.diagnosis!.bestEpoch).toBe(4);
     expect(body.diagnosis!.overfitting).toMatchObject({ start: 5, end: 10, from: 4 });

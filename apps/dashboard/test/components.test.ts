@@ -14,7 +14,7 @@ function run(name: string, o: Partial<RunSummary> = {}): RunSummary {
   return {
     name, kind: 'cnnlab', arch: 'lenet', status: 'finished', epochs: 10, epochsPlanned: 10, bestEpoch: 4, bestValAcc: 0.75, bestValLoss: 0.6,
     testAcc: null, params: 61706, imagesPerSecond: 1200, startedAt: '2025-01-02T03:04:05.000Z', tags: ['train/loss', 'val/loss'], lastStep: 10,
-    lastWallTime: 1_735_787_045, eventFiles: 1, cursor: 'x.1', roles: { trainLoss: 'train/loss', valLoss: 'val/loss' }, warnings: [], ...o,
+    lastWallTime: 1_735_787_045, eventFiles: 1, cursor: 'x.1', roles: { trainLoss: 'train/loss', valLoss: 'val/loss' }, warnings: [], fit: null, seedGroup: null, ...o,
   };
 }
 
@@ -52,18 +52,22 @@ describe('RunsTable', () => {
     expect(names()).toEqual(['a-lenet', 'b-resnet', 'pytorch/exp']);
   });
 
-  it('filters by name, architecture, status or tag', async () => {
+  it('filters by a regular expression on name, architecture or status', async () => {
     render(RunsTable, props());
     const filter = screen.getByTestId('runs-filter');
     await fireEvent.input(filter, { target: { value: 'resnet' } });
     expect(names()).toEqual(['b-resnet']);
-    await fireEvent.input(filter, { target: { value: 'Loss/val' } });
+    await fireEvent.input(filter, { target: { value: '^pytorch/' } });
     expect(names()).toEqual(['pytorch/exp']);
-    await fireEvent.input(filter, { target: { value: 'running lenet' } });
+    await fireEvent.input(filter, { target: { value: 'running|^b-' } });
+    expect(names()).toEqual(['b-resnet', 'a-lenet']);
+    await fireEvent.input(filter, { target: { value: 'RUNNING' } });
     expect(names()).toEqual(['a-lenet']);
     expect(screen.getByTestId('runs-count').textContent).toBe('1 of 3 runs');
     await fireEvent.input(filter, { target: { value: 'nothing-like-this' } });
     expect(screen.queryAllByTestId('run-row')).toHaveLength(0);
+    await fireEvent.input(filter, { target: { value: 'lenet(' } });
+    expect(screen.getByTestId('runs-filter-error').textContent).toMatch(/Not a valid regular expression/);
   });
 
   it('opens a run and toggles selections', async () => {
@@ -176,7 +180,7 @@ const SCALARS: ScalarsResponse = {
   },
 };
 const DIAGNOSIS: DiagnosisResponse = {
-  run: 'a-lenet', source: 'report', history: HISTORY, warnings: [],
+  run: 'a-lenet', source: 'report', history: HISTORY, warnings: [], settings: { patience: 2, minDelta: 0, source: 'config', earlyStopping: false },
   diagnosis: {
     epochs: 6, bestEpoch: 4, bestValLoss: 0.6, minValLossEpoch: 4, minValLoss: 0.6, earlyStopEpoch: 6,
     overfitting: { start: 5, end: 6, from: 4, valLossRise: 0.17, trainLossDrop: 0.2 }, underfitting: null, gaps: [], status: 'overfitting',

@@ -7,51 +7,28 @@
  * Needs /usr/bin/chromium (or CHROMIUM_PATH): `apt-get install -y chromium`. Without it the suite fails
  * in CI (CI=true) and is skipped with a message elsewhere.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { diagnoseFit } from '@cnnlab/analysis';
 import { SummaryWriter } from '@cnnlab/tfevents';
-import { evaluateRun, train, type RunReport } from '@cnnlab/trainer';
+import { evaluateRun, fitOptionsOf, readConfig, train, type RunReport } from '@cnnlab/trainer';
 import { runDesignSpaceSearch, runSweep } from '@cnnlab/search';
 import '@cnnlab/arch-lenet';
 import { startDashboard, type Dashboard } from '../server/index.js';
 import { dominanceText } from '../src/lib/edf.js';
+import { browserAvailable, buildClient, DASHBOARD_ROOT, launchBrowser, MISSING_CHROMIUM, runBrowserTests } from './browser.js';
 
-const ROOT = dirname(import.meta.dirname);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCREENSHOTS = join(ROOT, 'screenshots');
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--disable-quic',
-];
-const available = existsSync(CHROMIUM);
+const SCREENSHOTS = join(DASHBOARD_ROOT, 'screenshots');
 
 /** A full-page screenshot from the top (the sticky header would otherwise sit where the page was scrolled to). */
 async function screenshot(page: Page, name: string): Promise<void> {
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(SCREENSHOTS, name), fullPage: true });
 }
-const MISSING = `Chromium not found at ${CHROMIUM}: the dashboard's browser tests need it (apt-get install -y chromium, or set CHROMIUM_PATH).`;
-
-if (!available && !process.env.CI) console.warn(`Skipping the dashboard's browser tests. ${MISSING}`);
-
-/** Builds the client with Vite into `outDir` (a child process, so it runs while the model trains). */
-function buildClient(outDir: string): Promise<void> {
-  const vite = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js');
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [vite, 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`vite build failed (exit ${code}):\n${output}`))));
-  });
-}
+if (!browserAvailable && !process.env.CI) console.warn(`Skipping the dashboard's browser tests. ${MISSING_CHROMIUM}`);
 
 /** A PyTorch-style run (Loss/train, Loss/val, … as simple_value scalars) that overfits after epoch 5. */
 function writeForeignRun(logdir: string): void {
@@ -69,7 +46,7 @@ function writeForeignRun(logdir: string): void {
   writer.close();
 }
 
-describe.runIf(available || Boolean(process.env.CI))('dashboard in a browser', () => {
+describe.runIf(runBrowserTests)('dashboard in a browser', () => {
   let work: string;
   let logdir: string;
   let dashboard: Dashboard | undefined;
@@ -80,7 +57,7 @@ describe.runIf(available || Boolean(process.env.CI))('dashboard in a browser', (
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!available) throw new Error(MISSING);
+    if (!browserAvailable) throw new Error(MISSING_CHROMIUM);
     work = mkdtempSync(join(tmpdir(), 'dashboard-e2e-'));
     logdir = join(work, 'runs');
     mkdirSync(SCREENSHOTS, { recursive: true });
@@ -94,9 +71,7 @@ describe.runIf(available || Boolean(process.env.CI))('dashboard in a browser', (
     testAccuracy = (await evaluateRun(join(logdir, 'lenet-fashion'))).accuracy;
     await built;
     dashboard = await startDashboard({ logdir, port: 0, clientDir: join(work, 'client') });
-    context = await chromium.launchPersistentContext(join(work, 'profile'), {
-      executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, viewport: { width: 1360, height: 900 },
-    });
+    context = await launchBrowser(join(work, 'profile'), { width: 1360, height: 900 });
     page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(20_000);
     page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -139,7 +114,9 @@ describe.runIf(available || Boolean(process.env.CI))('dashboard in a browser', (
     const loss = page.getByTestId('loss-chart');
     const marker = loss.getByTestId('best-epoch-marker');
     await marker.waitFor();
-    const expected = diagnoseFit(report.history);
+    // The trainer's own diagnosis (report.json), with the run's patience: one source of truth.
+    const expected = report.diagnosis!;
+    expect(expected).toEqual(diagnoseFit(report.history, fitOptionsOf(readConfig(join(logdir, 'lenet-fashion')))));
     expect(await marker.textContent()).toBe(`best epoch ${expected.bestEpoch}`);
     expect(await page.getByTestId('verdict').textContent()).toBe(expected.verdict);
     expect(await loss.getByTestId('series-path').count()).toBe(2);
@@ -150,7 +127,7 @@ describe.runIf(available || Boolean(process.env.CI))('dashboard in a browser', (
   });
 
   it('overlays several runs, shades overfitting, smooths, and switches axes', async () => {
-    await page.getByTestId('run-picker').getByText('pytorch/resnet-baseline').click();
+    await page.getByTestId('run-picker').locator('label[data-run="pytorch/resnet-baseline"]').click();
     await expect.poll(() => page.getByTestId('loss-chart').getByTestId('series-path').count()).toBe(4);
     const region = page.getByTestId('loss-chart').getByTestId('overfit-region');
     await region.waitFor();

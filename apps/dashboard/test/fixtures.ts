@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import { SummaryWriter } from '@cnnlab/tfevents';
-import { hparamsOf, resolveTrainConfig, TAGS, type EpochMetrics, type RunReport, type RunStatus } from '@cnnlab/trainer';
+import { diagnoseFit } from '@cnnlab/analysis';
+import { fitOptionsOf, hparamsOf, resolveTrainConfig, TAGS, type EpochMetrics, type RunReport, type RunStatus, type TrainOptions } from '@cnnlab/trainer';
 import '@cnnlab/arch-lenet';
 
 /** A fresh temporary directory, removed after the test file. */
@@ -24,12 +25,19 @@ export const OVERFIT_HISTORY: EpochMetrics[] = [1.2, 0.8, 0.6, 0.5, 0.45, 0.4, 0
   };
 });
 
-/** A cnnlab run as the trainer leaves it: config.json, report.json and TensorBoard events with cnnlab's tags and hparams. */
-export function writeCnnlabRun(logdir: string, name: string, o: { history?: EpochMetrics[]; status?: RunStatus; startedAt?: string; test?: number } = {}): string {
+/**
+ * A cnnlab run as the trainer leaves it: config.json, report.json (with the trainer's diagnosis) and TensorBoard events
+ * with cnnlab's tags and hparams. `config` overrides training settings (early stopping, seed…); `skipEpochs` leaves
+ * epochs out of the event files only (as records lost to damage).
+ */
+export function writeCnnlabRun(
+  logdir: string, name: string,
+  o: { history?: EpochMetrics[]; status?: RunStatus; startedAt?: string; test?: number; config?: Partial<TrainOptions>; skipEpochs?: number[] } = {},
+): string {
   const dir = join(logdir, name);
   mkdirSync(dir, { recursive: true });
   const history = o.history ?? OVERFIT_HISTORY;
-  const config = resolveTrainConfig({ arch: 'lenet', epochs: history.length, lr: 0.1 });
+  const config = resolveTrainConfig({ arch: 'lenet', epochs: history.length, lr: 0.1, ...o.config } as TrainOptions);
   writeFileSync(join(dir, 'config.json'), JSON.stringify(config, null, 2));
   const best = history.reduce((b, e) => (e.valLoss < b.valLoss ? e : b), history[0]!);
   const report: RunReport = {
@@ -39,7 +47,7 @@ export function writeCnnlabRun(logdir: string, name: string, o: { history?: Epoc
     dataset: { name: 'fashion-mnist', images: 1000, train: 700, val: 200, test: 100 },
     params: { trainable: 61706, total: 61706, macs: 416520 },
     epochsPlanned: history.length, history,
-    bestEpoch: best.epoch, bestValLoss: best.valLoss, bestValAcc: best.valAcc, diagnosis: null, resumes: 0,
+    bestEpoch: best.epoch, bestValLoss: best.valLoss, bestValAcc: best.valAcc, diagnosis: diagnoseFit(history, fitOptionsOf(config)), resumes: 0,
     ...(o.test !== undefined ? { test: { loss: 0.5, accuracy: o.test, evaluatedAt: '2025-01-02T03:11:00.000Z', epoch: best.epoch, confusion: [], classes: [] } } : {}),
   };
   writeFileSync(join(dir, 'report.json'), JSON.stringify(report, null, 2));
@@ -48,6 +56,7 @@ export function writeCnnlabRun(logdir: string, name: string, o: { history?: Epoc
   writer.hparams(hparams, { groupName: 'lenet', metrics: [{ tag: TAGS.valLoss }, { tag: TAGS.valAcc }] });
   const t0 = Date.parse(report.startedAt) / 1000;
   for (const m of history) {
+    if (o.skipEpochs?.includes(m.epoch)) continue;
     writer.scalars({
       [TAGS.trainLoss]: m.trainLoss, [TAGS.trainAcc]: m.trainAcc, [TAGS.valLoss]: m.valLoss, [TAGS.valAcc]: m.valAcc,
       [TAGS.lr]: m.lr, [TAGS.seconds]: m.seconds, [TAGS.imagesPerSecond]: m.imagesPerSecond,

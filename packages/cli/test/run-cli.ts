@@ -1,6 +1,6 @@
 import { main } from '../src/main.js';
 
-/** Runs the CLI in-process and returns what it printed and its exit code. */
+/** Runs the CLI in-process and returns what it printed. */
 export async function cnnlab(...args: string[]): Promise<{ out: string; err: string; code: number }> {
   const out: string[] = [], err: string[] = [];
   const log = console.log, write = process.stderr.write.bind(process.stderr), stdoutWrite = process.stdout.write.bind(process.stdout);

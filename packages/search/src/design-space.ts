@@ -8,7 +8,7 @@ import { SummaryWriter } from '@cnnlab/tfevents';
 import type { InputShape } from '@cnnlab/core';
 import { lockFile, type TrainHooks, type TrainOptions } from '@cnnlab/trainer';
 import { compareEdfs, dominantSpace, edfCurve, edfSteps, summaryStats, type EdfPoint, type EdfRelation } from './edf.js';
-import { readJsonFile, trainingAction, trainTo, writeJsonFile, type EngineOptions } from './runner.js';
+import { readJsonFile, sessionGroup, trainingAction, trainTo, writeJsonFile, type EngineOptions } from './runner.js';
 import { canonicalJson, firstDifference, SweepSpecError } from './spec.js';
 
 export const SEARCH_FILE = 'search.json';
@@ -354,7 +354,7 @@ export async function runDesignSpaceSearch(o: DesignSpaceSearchOptions): Promise
       const forward = () => controller.abort();
       o.signal?.addEventListener('abort', forward);
       try {
-        const outcome = await trainTo(runDir, { ...options.train, archOptions: { stemChannels: model.config.stemChannels, stages: model.config.stages } }, options.epochs, { ...hooks, signal: controller.signal }, engine);
+        const outcome = await trainTo(runDir, { ...options.train, archOptions: { stemChannels: model.config.stemChannels, stages: model.config.stages } }, options.epochs, { ...hooks, signal: controller.signal }, engine, sessionGroup(dir, model.runDir));
         const r = outcome.report;
         model.params = r.params.trainable;
         model.macs = r.params.macs;

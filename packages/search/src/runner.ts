@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { writeFileAtomic, type BackendChoice } from '@cnnlab/core';
 import { isRunDirectory, readConfig, readReport, resumeRun, train, type RunReport, type TrainHooks, type TrainOptions } from '@cnnlab/trainer';
 
@@ -29,9 +29,10 @@ export function trainingAction(runDir: string, epochs: number): TrainingAction {
  * Trains, resumes or leaves the run in `runDir` so that it reaches `epochs`
  * epochs. A run that fails while training (e.g. a diverging loss) returns its
  * failed report with the error; other errors (data, configuration) are thrown.
+ * `group` is the run's TensorBoard HParams session group (default: its name).
  */
 export async function trainTo(
-  runDir: string, options: TrainOptions, epochs: number, hooks: TrainHooks, engine: EngineOptions = {},
+  runDir: string, options: TrainOptions, epochs: number, hooks: TrainHooks, engine: EngineOptions = {}, group?: string,
 ): Promise<{ action: TrainingAction; report: RunReport; error?: Error }> {
   const action = trainingAction(runDir, epochs);
   const run = { ...(engine.backend ? { backend: engine.backend } : {}), ...(engine.cacheDir ? { cacheDir: engine.cacheDir } : {}) };
@@ -44,7 +45,7 @@ export async function trainTo(
     }
     // A directory without config and report was left by a kill before the run was set up: nothing was trained.
     if (existsSync(runDir)) rmSync(runDir, { recursive: true, force: true });
-    const { report } = await train({ ...options, epochs, logdir: dirname(runDir), name: basename(runDir), ...run }, hooks);
+    const { report } = await train({ ...options, epochs, logdir: dirname(runDir), name: basename(runDir), ...(group ? { group } : {}), ...run }, hooks);
     return { action, report };
   } catch (error) {
     if (isRunDirectory(runDir)) {
@@ -53,6 +54,11 @@ export async function trainTo(
     }
     throw error;
   }
+}
+
+/** A study's run as TensorBoard's HParams group: its path relative to the logdir holding the study (`<study>/<run>`), unique across studies. */
+export function sessionGroup(studyDir: string, runPath: string): string {
+  return `${basename(resolve(studyDir))}/${runPath}`;
 }
 
 /** Adds a note to a run's report.json message (e.g. why a sweep stopped it). */

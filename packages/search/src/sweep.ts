@@ -3,7 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import {
   evaluateRun, readReport, resolveTrainConfig, type EpochMetrics, lockFile, type RunReport, type TrainHooks } from '@cnnlab/trainer';
 import { bestOf, firstMedianStop, halvingPromotion, halvingRungs, medianRuleDecision, metricSeries, isBetter, type MedianDecision } from './pruning.js';
-import { noteInReport, readJsonFile, trainingAction, trainTo, writeJsonFile, type EngineOptions } from './runner.js';
+import { noteInReport, readJsonFile, sessionGroup, trainingAction, trainTo, writeJsonFile, type EngineOptions } from './runner.js';
 import { describeParams, planTrials } from './sampling.js';
 import { firstDifference, canonicalJson, SweepSpecError, trialOptions, validateSweepSpec, type ParamValue, type SweepSpec, type SweepSpecInput } from './spec.js';
 
@@ -266,7 +266,7 @@ async function sweepLoop(spec: SweepSpec, planned: ReturnType<typeof planTrials>
         save();
         hooks.onTrialStart?.(trial, { total: state.trials.length, epochs, action });
       }
-      const outcome = await trainTo(runDir, trialOptions(spec, trial.params), epochs, trainHooks, engine);
+      const outcome = await trainTo(runDir, trialOptions(spec, trial.params), epochs, trainHooks, engine, sessionGroup(dir, trial.dir));
       fromReport(trial, outcome.report, spec.metric);
       const status = outcome.report.status;
       if (outcome.error || status === 'failed') {

@@ -56,6 +56,14 @@ describe('design-space search', () => {
     }
   });
 
+  it('gives each model its own TensorBoard HParams group: <search dir>/<space>/<model>', async () => {
+    for (const m of state.models) {
+      const { events } = await readRunDirectory(join(dir, m.runDir));
+      const start = events.flatMap((e) => e.summary?.values ?? []).find((v) => v.tag === '_hparams_/session_start_info');
+      expect(start?.kind === 'hparams' && start.data.sessionStartInfo?.groupName).toBe(`search/${m.runDir}`);
+    }
+  });
+
   it('writes search.json in its documented shape, with EDFs rising from 0 to 1', () => {
     const json = JSON.parse(readFileSync(join(dir, 'search.json'), 'utf8')) as SearchState;
     expect(json).toEqual(readSearch(dir));

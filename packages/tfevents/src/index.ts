@@ -15,6 +15,8 @@ export type { EventFileNameParts } from './file-name.js';
 export { computeHistogramBuckets, bucketsFromEdges, DEFAULT_BUCKET_COUNT } from './histogram-buckets.js';
 export type { HistogramBucket } from './histogram-buckets.js';
 export type { HParamValue, HParamDefinition, MetricDefinition, ExperimentConfig, SessionStartOptions } from './hparams.js';
+export { customScalarsValue, encodeLayout, CUSTOM_SCALARS_LAYOUT_TAG } from './custom-scalars.js';
+export type { LayoutCategory, LayoutChart } from './custom-scalars.js';
 export { scalarValue, histogramValue, textValue, imageValue, hparamsValue } from './summary-values.js';
 export type { ImageSize } from './summary-values.js';
 

@@ -5,6 +5,7 @@ export const PluginName = {
   TEXT: 'text',
   IMAGES: 'images',
   HPARAMS: 'hparams',
+  CUSTOM_SCALARS: 'custom_scalars',
 } as const;
 
 export const HParamsTag = {

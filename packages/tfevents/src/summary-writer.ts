@@ -1,3 +1,4 @@
+import { customScalarsValue, type LayoutCategory } from './custom-scalars.js';
 import { EventFileWriter, type EventFileWriterOptions } from './event-file-writer.js';
 import { bucketsFromEdges, computeHistogramBuckets, DEFAULT_BUCKET_COUNT } from './histogram-buckets.js';
 import {
@@ -93,6 +94,11 @@ export class SummaryWriter {
   image(tag: string, png: Uint8Array | readonly Uint8Array[], size: ImageSize, step: number, options: WriteOptions = {}): void {
     const pngs = png instanceof Uint8Array ? [png] : png;
     this.writeSummary([imageValue(tag, pngs, size)], step, options);
+  }
+
+  /** A custom-scalars layout: charts that overlay every tag matching their regular expressions (TensorBoard merges the layouts of all runs). */
+  customScalars(categories: readonly LayoutCategory[], options: WriteOptions = {}): void {
+    this.writeSummary([customScalarsValue(categories)], 0, options);
   }
 
   /** Declares the hparams and metrics of the experiment (written into this run). */

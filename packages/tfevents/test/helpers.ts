@@ -1,11 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import protobuf from 'protobufjs';
+import { join } from 'node:path';
 import { afterAll } from 'vitest';
-
-const HERE = dirname(fileURLToPath(import.meta.url));
 
 /** A fresh temporary directory, removed after the test file. */
 export function tempDir(prefix = 'tfevents-'): string {
@@ -14,46 +10,4 @@ export function tempDir(prefix = 'tfevents-'): string {
   return dir;
 }
 
-/** Splits a TFRecord file into its records' data by the length fields alone (no CRC checks): independent of the reader. */
-export function splitRecords(file: Uint8Array): { offset: number; data: Uint8Array }[] {
-  const buffer = Buffer.from(file.buffer, file.byteOffset, file.byteLength);
-  const records: { offset: number; data: Uint8Array }[] = [];
-  for (let at = 0; at + 12 <= buffer.length; ) {
-    const length = Number(buffer.readBigUInt64LE(at));
-    records.push({ offset: at, data: buffer.subarray(at + 12, at + 12 + length) });
-    at += 12 + length + 4;
-  }
-  return records;
-}
-
-export function readRecordsOf(path: string): { offset: number; data: Uint8Array }[] {
-  return splitRecords(readFileSync(path));
-}
-
-/** TensorBoard's .proto files (test/proto), in dependency order. */
-const PROTO_FILES = [
-  'google/protobuf/struct.proto',
-  'tensorboard/compat/proto/types.proto',
-  'tensorboard/compat/proto/tensor_shape.proto',
-  'tensorboard/compat/proto/tensor.proto',
-  'tensorboard/compat/proto/histogram.proto',
-  'tensorboard/compat/proto/summary.proto',
-  'tensorboard/compat/proto/event.proto',
-  'tensorboard/plugins/hparams/api.proto',
-  'tensorboard/plugins/hparams/plugin_data.proto',
-];
-
-/**
- * A protobufjs root built from TensorBoard's definitions with their original snake_case field names.
- * Each file is parsed from its text (not fetched via imports), so protobufjs' bundled google/protobuf copies play no part.
- */
-export function loadTensorBoardProtos(): protobuf.Root {
-  const root = new protobuf.Root();
-  for (const file of PROTO_FILES) {
-    protobuf.parse(readFileSync(join(HERE, 'proto', file), 'utf8'), root, { keepCase: true });
-  }
-  root.resolveAll();
-  return root;
-}
-
-export const TO_OBJECT: protobuf.IConversionOptions = { longs: Number, enums: String, defaults: false, oneofs: true };
+export { splitRecords, readRecordsOf, loadTensorBoardProtos, TO_OBJECT } from '../../../test-support/tensorboard-protos.js';

@@ -433,3 +433,20 @@ describe('protobufjs-encoded files (as PyTorch / TensorFlow write them), read by
     expect(events[12]).toMatchObject({ step: 9, sessionLog: { status: 'checkpoint', checkpointPath: '/ckpt/model' } });
   });
 });
+
+describe('custom-scalars layout, decoded by protobufjs with TensorBoard’s layout.proto', () => {
+  it('writes tag custom_scalars__config__ (plugin "custom_scalars") holding a serialized tensorboard.Layout as a rank-0 DT_STRING', () => {
+    const writer = new SummaryWriter(join(dir, 'layout'), { flushIntervalMs: 0 });
+    writer.customScalars([{ title: 'train vs validation', charts: [{ title: 'loss', tags: ['^(train|val)/loss$'] }, { tags: ['a', 'b'] }] }]);
+    writer.close();
+    const v = decodeAll(writer.path)[1]!.summary.value[0];
+    expect(v.tag).toBe('custom_scalars__config__');
+    expect(v.metadata.plugin_data.plugin_name).toBe('custom_scalars');
+    expect(v.tensor.dtype).toBe('DT_STRING');
+    expect(v.tensor.tensor_shape.dim ?? []).toEqual([]);
+    const Layout = root.lookupType('tensorboard.Layout');
+    expect(Layout.toObject(Layout.decode(v.tensor.string_val[0]), TO_OBJECT)).toEqual({
+      category: [{ title: 'train vs validation', chart: [{ title: 'loss', tag: ['^(train|val)/loss$'] }, { tag: ['a', 'b'] }] }],
+    });
+  });
+});

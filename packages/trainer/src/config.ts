@@ -9,7 +9,10 @@ export interface TrainConfig {
   archOptions: Record<string, unknown>;
   /** Model input (channels, height, width); images are resized to it. Default: the architecture's. */
   input: InputShape;
-  dataset: { name: DatasetName; dir?: string; /** Use a stratified subset of this many images (quick runs, tests). */ limit?: number };
+  dataset: {
+    name: DatasetName; dir?: string; /** Use a stratified subset of this many images (quick runs, tests). */ limit?: number;
+    /** Convert RGB images to one gray channel (for 1-channel models such as LeNet on CIFAR-10). */ grayscale?: boolean;
+  };
   split: { train: number; val: number; test: number };
   epochs: number;
   batchSize: number;
@@ -133,6 +136,7 @@ export function validateTrainConfig(c: TrainConfig): void {
   }
   if ((c.dataset.name === 'idx' || c.dataset.name === 'cifar10') && !c.dataset.dir) throw new ConfigError(`dataset ${c.dataset.name} needs a directory (--data-dir)`);
   if (c.dataset.limit !== undefined) positive('dataset.limit', c.dataset.limit, true);
+  if (c.dataset.grayscale !== undefined && typeof c.dataset.grayscale !== 'boolean') throw new ConfigError(`dataset.grayscale must be true or false, got ${String(c.dataset.grayscale)}`);
   validateSplit(c.split);
   if (c.input.length !== 3 || c.input.some((d) => !Number.isInteger(d) || d <= 0)) throw new ConfigError(`input must be channels,height,width positive integers, got ${c.input.join(',')}`);
 }

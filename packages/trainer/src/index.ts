@@ -2,15 +2,16 @@ export { train, resumeRun, evaluateRun, chooseMicroBatch, TrainingError } from '
 export type { TrainHooks, TrainResult, RunOptions, BatchProgress, StartInfo, LoopState } from './loop.js';
 export { resolveTrainConfig, validateTrainConfig, validateSplit, ConfigError, DEFAULT_SPLIT } from './config.js';
 export type { TrainConfig, TrainOptions, DatasetName } from './config.js';
+export { fitOptionsOf } from './fit-options.js';
 export { Optimizer, DEFAULT_OPTIMIZER } from './optim/optimizers.js';
 export type { OptimizerConfig, OptimizerName, OptimizerState } from './optim/optimizers.js';
 export { learningRate, updateSchedule, initialScheduleState, DEFAULT_SCHEDULE } from './optim/schedule.js';
 export type { ScheduleConfig, ScheduleName, ScheduleState } from './optim/schedule.js';
 export { CheckpointStore, encodeCheckpoint, decodeCheckpoint, CheckpointError } from './checkpoint.js';
 export { lockFile } from './lock.js';
-export { runPaths, assertRunDirectory, readConfig, readReport, findRuns, isRunDirectory, defaultRunName } from './run-dir.js';
+export { runPaths, assertRunDirectory, readConfig, readReport, findRuns, isRunDirectory, defaultRunName, meanImagesPerSecond } from './run-dir.js';
 export type { RunReport, RunStatus, EpochMetrics } from './run-dir.js';
-export { TAGS, hparamsOf, pruneEventsAfter } from './events.js';
+export { TAGS, hparamsOf, EXPERIMENT, LAYOUT, pruneEventsAfter } from './events.js';
 export { evaluateModel } from './evaluate.js';
 export type { Evaluation } from './evaluate.js';
 export { predictImages } from './predict.js';

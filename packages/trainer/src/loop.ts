@@ -1,15 +1,16 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
 import {
   createModel, describeEngine, getDropoutState, initEngine, saveModel, setDropoutState, summarize, tf,
   type BackendChoice, type EngineInfo,
 } from '@cnnlab/core';
 import { diagnoseFit, type FitDiagnosis } from '@cnnlab/analysis';
+import { fitOptionsOf } from './fit-options.js';
 import { CheckpointStore, encodeCheckpoint, type TensorEntry } from './checkpoint.js';
 import { lockFile } from './lock.js';
 import { resolveTrainConfig, type TrainConfig, type TrainOptions } from './config.js';
 import {
-  BatchSource, computeNormalization, loadDataset, loadNormalization, loadSplit, makeSplit, permutation, saveNormalization, saveSplit,
+  BatchSource, checkChannels, computeNormalization, loadDataset, loadNormalization, loadSplit, makeSplit, permutation, saveNormalization, saveSplit,
   type Dataset, type Normalization, type Split,
 } from './data/index.js';
 import { evaluateModel } from './evaluate.js';
@@ -72,6 +73,8 @@ export interface RunOptions {
   logdir?: string;
   /** Run directory name under logdir (default "<arch>-<timestamp>"). */
   name?: string;
+  /** TensorBoard HParams session group (default `name`: the run's path relative to the logdir); unique per run, so no two runs merge into one row. */
+  group?: string;
   backend?: BackendChoice;
   cacheDir?: string;
 }
@@ -79,6 +82,8 @@ export interface RunOptions {
 export interface TrainResult {
   runDir: string;
   report: RunReport;
+  /** Set when a resume found nothing to do: why, and how to train further. */
+  notice?: string;
 }
 
 export class TrainingError extends Error {
@@ -88,11 +93,34 @@ export class TrainingError extends Error {
 /** Starts a new run: checks the configuration, prepares data, split and normalisation, then trains. */
 export async function train(options: TrainOptions & RunOptions, hooks: TrainHooks = {}): Promise<TrainResult> {
   const config = resolveTrainConfig(options);
-  const runDir = resolve(options.logdir ?? 'runs', options.name ?? defaultRunName(config.arch));
+  const name = options.name ?? defaultRunName(config.arch);
+  const runDir = resolve(options.logdir ?? 'runs', name);
   const engine = await initEngine({ backend: options.backend });
   const dataset = prepareDataset(config, options.cacheDir, hooks);
+  checkChannels(dataset.channels, config.input[0], `${config.arch} on ${dataset.name}`);
   const model = buildModel(config, dataset);
   createRunDirectory(runDir);
+  try {
+    return await startRun(runDir, config, engine, dataset, model, options.group ?? name.split(/[\\/]/).join('/'), hooks);
+  } catch (error) {
+    discardUnstartedRun(runDir);
+    throw error;
+  }
+}
+
+/**
+ * Removes the run directory `train` created when it failed before its first
+ * training step, so that no half-made run (status running, a stale lock) is
+ * left. A directory holding a checkpoint is kept (e.g. a loss that diverged in
+ * the first batch: its failed report says why).
+ */
+function discardUnstartedRun(runDir: string): void {
+  const checkpoints = runPaths(runDir).checkpoints;
+  if (existsSync(checkpoints) && readdirSync(checkpoints).length > 0) return;
+  rmSync(runDir, { recursive: true, force: true });
+}
+
+async function startRun(runDir: string, config: TrainConfig, engine: EngineInfo, dataset: Dataset, model: tf.LayersModel, group: string, hooks: TrainHooks): Promise<TrainResult> {
   const paths = runPaths(runDir);
   const split = makeSplit(dataset.labels, config.split, config.seed);
   saveSplit(paths.split, split);
@@ -116,9 +144,10 @@ export async function train(options: TrainOptions & RunOptions, hooks: TrainHook
     bestValAcc: null,
     diagnosis: null,
     resumes: 0,
+    group,
   };
   writeJson(paths.report, report);
-  return runLoop({ runDir, config, engine, dataset, split, normalization, model, report, resumed: null }, hooks);
+  return runLoop({ runDir, config, engine, dataset, split, normalization, model, report, resumed: null, group }, hooks);
 }
 
 /** Continues a run from its newest valid checkpoint (after a crash, a kill or Ctrl-C). */
@@ -126,6 +155,11 @@ export async function resumeRun(runDirArg: string, options: { backend?: BackendC
   const runDir = resolve(runDirArg);
   const paths = runPaths(runDir);
   const config = readConfig(runDir);
+  const done = alreadyDone(readReport(runDir), options.epochs ?? config.epochs);
+  if (done) {
+    hooks.log?.(done);
+    return { runDir, report: readReport(runDir), notice: done };
+  }
   if (options.epochs !== undefined) {
     if (!Number.isInteger(options.epochs) || options.epochs < config.epochs) {
       throw new TrainingError(`--epochs ${options.epochs} must be an integer ≥ the run's ${config.epochs} planned epochs`);
@@ -143,11 +177,23 @@ export async function resumeRun(runDirArg: string, options: { backend?: BackendC
   report.status = 'running';
   report.epochsPlanned = config.epochs;
   delete report.message;
-  return runLoop({ runDir, config, engine, dataset, split, normalization, model, report, resumed: true }, hooks);
+  return runLoop({ runDir, config, engine, dataset, split, normalization, model, report, resumed: true, group: null }, hooks);
+}
+
+/** Why resuming `report`'s run to `epochs` epochs has nothing to train, or null. */
+function alreadyDone(report: RunReport, epochs: number): string | null {
+  const trained = report.history.length;
+  if (report.status === 'stopped-early') {
+    return `Run ${report.name} already stopped early after epoch ${trained} (no validation improvement), so there is nothing to resume. Start a new run to train longer.`;
+  }
+  if (report.status === 'finished' && epochs <= trained) {
+    return `Run ${report.name} already finished all ${trained} epochs, so there is nothing to resume. To train it further, resume with more epochs: --resume <run> --epochs ${trained + 5} (any N > ${trained}).`;
+  }
+  return null;
 }
 
 function prepareDataset(config: TrainConfig, cacheDir: string | undefined, hooks: TrainHooks): Dataset {
-  const full = loadDataset({ name: config.dataset.name, dir: config.dataset.dir, cacheDir, log: hooks.log });
+  const full = loadDataset({ name: config.dataset.name, dir: config.dataset.dir, cacheDir, log: hooks.log, grayscale: config.dataset.grayscale });
   const limit = config.dataset.limit;
   if (limit === undefined || limit >= full.count) return full;
   // A seeded, stratified subset: the first `limit` images of a split whose "train" part has that size.
@@ -193,6 +239,8 @@ interface LoopContext {
   model: tf.LayersModel;
   report: RunReport;
   resumed: true | null;
+  /** The HParams session group of a new run (null when resumed: its session is already written). */
+  group: string | null;
 }
 
 function initialState(): LoopState {
@@ -237,14 +285,11 @@ function restoreOptimizer(optimizer: Optimizer, tensors: TensorEntry[], step: nu
   optimizer.setState({ step, slots: slots.length ? slots : optimizer.getState().slots.map((s) => ({ ...s, values: [] })) });
 }
 
-async function runLoop(ctx: LoopContext, hooks: TrainHooks): Promise<TrainResult> {
+/** Restores a resumed run's state and prepares data and events; throws before anything is trained. */
+function prepareLoop(ctx: LoopContext, optimizer: Optimizer, store: CheckpointStore, hooks: TrainHooks) {
   const { runDir, config, engine, dataset, split, normalization, model, report } = ctx;
-  const paths = runPaths(runDir);
-  const releaseLock = lockFile(paths.lock, (pid) => new TrainingError(`Run is in use by process ${pid} (${paths.lock}); stop it before resuming`));
-  const store = new CheckpointStore(paths.checkpoints);
-  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const optimizer = new Optimizer(config.optimizer, variables);
   let state = initialState();
+  let sessionGroup = ctx.group;
   let resumedFrom: StartInfo['resumedFrom'] = null;
   if (ctx.resumed) {
     const found = store.loadNewest<LoopState>(isNewer);
@@ -257,18 +302,46 @@ async function runLoop(ctx: LoopContext, hooks: TrainHooks): Promise<TrainResult
     } else {
       hooks.log?.('No checkpoint found: the run starts again from its first epoch.');
     }
-    const dropped = pruneEventsAfter(runDir, state.history.length, state.globalStep);
-    if (dropped) hooks.log?.(`Removed ${dropped} event(s) logged after the checkpoint, so no step is written twice.`);
+    const pruned = pruneEventsAfter(runDir, state.history.length, state.globalStep);
+    if (pruned.dropped) hooks.log?.(`Removed ${pruned.dropped} event(s) logged after the checkpoint, so no step is written twice.`);
+    if (pruned.removedFiles) hooks.log?.(`Removed ${pruned.removedFiles} event file(s) that held no events (left by an interrupted start).`);
+    // A kill during the first start-up can land before the session was written.
+    if (!pruned.sessionStarted) sessionGroup = report.group ?? relative(dirname(runDir), runDir);
   }
   setDropoutState(state.dropoutDraws);
-
-  const classes = dataset.classes.length;
   const trainSource = new BatchSource(dataset, split.train, { inputShape: config.input, normalization, batchSize: config.batchSize });
   const valSource = new BatchSource(dataset, split.val, { inputShape: config.input, normalization, batchSize: config.evalBatchSize });
   const microBatch = chooseMicroBatch(model, config.batchSize, config.microBatch, engine);
-  const logger = new RunLogger(runDir, config, ctx.resumed ? state.history.length : null);
+  const logger = new RunLogger(runDir, config, sessionGroup === null ? null : { group: sessionGroup });
   hooks.onStart?.({ runDir, config, engine, dataset, split, params: report.params.trainable, microBatch, resumedFrom });
   hooks.log?.(`Engine: ${describeEngine(engine)}; micro-batch ${microBatch} of ${config.batchSize}.`);
+  return { state, trainSource, valSource, microBatch, logger };
+}
+
+async function runLoop(ctx: LoopContext, hooks: TrainHooks): Promise<TrainResult> {
+  const { runDir, config, dataset, model, report } = ctx;
+  const paths = runPaths(runDir);
+  const releaseLock = lockFile(paths.lock, (pid) => new TrainingError(`Run is in use by process ${pid} (${paths.lock}); stop it before resuming`));
+  const store = new CheckpointStore(paths.checkpoints);
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const optimizer = new Optimizer(config.optimizer, variables);
+  const release = () => {
+    optimizer.dispose();
+    model.dispose();
+    releaseLock();
+  };
+  let prepared: ReturnType<typeof prepareLoop>;
+  try {
+    prepared = prepareLoop(ctx, optimizer, store, hooks);
+  } catch (error) {
+    release();
+    throw error;
+  }
+  const { trainSource, valSource, microBatch, logger } = prepared;
+  const state = prepared.state;
+  const classes = dataset.classes.length;
+  // A failure before the first training step leaves the report as it was (a new run's directory is then removed).
+  let trainingStarted = false;
 
   const save = (best = false) => {
     state.dropoutDraws = getDropoutState();
@@ -284,9 +357,7 @@ async function runLoop(ctx: LoopContext, hooks: TrainHooks): Promise<TrainResult
     if (message) report.message = message;
     writeJson(paths.report, report);
     logger.end(status);
-    optimizer.dispose();
-    model.dispose();
-    releaseLock();
+    release();
     return { runDir, report };
   };
 
@@ -304,6 +375,7 @@ async function runLoop(ctx: LoopContext, hooks: TrainHooks): Promise<TrainResult
         const start = state.batch * config.batchSize;
         const size = Math.min(config.batchSize, trainSource.size - start);
         const { loss, correct, grads } = batchGradients(model, trainSource, order, start, size, microBatch, classes, variables);
+        trainingStarted = true;
         if (!Number.isFinite(loss)) {
           tf.dispose(grads);
           const file = save();
@@ -349,11 +421,12 @@ async function runLoop(ctx: LoopContext, hooks: TrainHooks): Promise<TrainResult
         store.save({ epoch: state.epoch }, readFileSync(file));
         store.prune(config.checkpoint.keep);
       }
-      const diagnosis = diagnoseFit(state.history, { patience: config.earlyStopping.patience || 2, minDelta: config.earlyStopping.minDelta });
+      const diagnosis = diagnoseFit(state.history, fitOptionsOf(config));
       updateReport(report, state, diagnosis);
       writeJson(paths.report, report);
       hooks.onEpoch?.(metrics, { improved, diagnosis, checkpoint: file });
     }
+    trainingStarted = true;
     if (config.earlyStopping.restoreBest) await exportBestModel(model, store, paths.bestModel);
     const stoppedEarly = state.done && state.epoch < config.epochs;
     logger.text('summary/diagnosis', report.diagnosis?.verdict ?? '', state.epoch);
@@ -361,7 +434,11 @@ async function runLoop(ctx: LoopContext, hooks: TrainHooks): Promise<TrainResult
       ? `Stopped early after epoch ${state.epoch}: no validation improvement for ${config.earlyStopping.patience} epochs.`
       : undefined);
   } catch (error) {
-    finish('failed', (error as Error).message);
+    if (trainingStarted) finish('failed', (error as Error).message);
+    else {
+      logger.close();
+      release();
+    }
     throw error;
   } finally {
     logger.close();
@@ -448,7 +525,9 @@ export async function evaluateRun(runDirArg: string, options: { split?: 'test' |
   if (part === 'test') {
     report.test = { loss: result.loss, accuracy: result.accuracy, evaluatedAt: new Date().toISOString(), epoch, confusion: result.confusion!, classes: dataset.classes };
     writeJson(paths.report, report);
-    logTestMetrics(runDir, epoch, result.loss, result.accuracy);
+    if (!logTestMetrics(runDir, epoch, result.loss, result.accuracy)) {
+      options.log?.(`The events already hold test metrics of epoch ${epoch}; report.json has the new measurement, the events keep one value per step.`);
+    }
   }
   model.dispose();
   return { runDir, split: part, epoch, classes: dataset.classes, ...result };

@@ -17,7 +17,8 @@ export function consoleReporter(stream: NodeJS.WriteStream = process.stderr, out
       out(`${r ? 'Resuming' : 'Training'} ${info.config.arch} (${info.params.toLocaleString('en-US')} parameters) on ${info.dataset.name}: ` +
         `${info.split.train.length} train / ${info.split.val.length} validation / ${info.split.test.length} test images, input ${info.config.input.join('x')}`);
       out(`Backend ${describeEngine(info.engine)}. Run directory: ${info.runDir}`);
-      if (r) out(`Continuing from ${r.file}: epoch ${r.epoch + 1}, batch ${r.batch + 1}`);
+      if (r && r.epoch >= info.config.epochs) out(`All ${info.config.epochs} epochs were trained before the run stopped (${r.file}); finishing the run.`);
+      else if (r) out(`Continuing from ${r.file}: epoch ${r.epoch + 1}, batch ${r.batch + 1}`);
       if (info.dataset.note) out(`Note: ${info.dataset.note}`);
     },
     onBatch(p: BatchProgress) {

@@ -51,6 +51,15 @@ export interface RunReport {
   diagnosis: FitDiagnosis | null;
   test?: { loss: number; accuracy: number; evaluatedAt: string; epoch: number; confusion: number[][]; classes: string[] };
   resumes: number;
+  /** The run's TensorBoard HParams session group (its path relative to the logdir, or the study's `<dir>/<trial>`). */
+  group?: string;
+}
+
+/** A run's mean training throughput: all images trained over all training seconds (null before the first epoch). */
+export function meanImagesPerSecond(history: readonly EpochMetrics[]): number | null {
+  const seconds = history.reduce((n, m) => n + m.seconds, 0);
+  if (!history.length || !(seconds > 0)) return null;
+  return history.reduce((n, m) => n + m.imagesPerSecond * m.seconds, 0) / seconds;
 }
 
 export function writeJson(path: string, value: unknown): void {

@@ -1,14 +1,12 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, truncateSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRunDirectory } from '@cnnlab/tfevents';
 import { CheckpointStore, readReport, resumeRun, train, type LoopState } from '../src/index.js';
 import { TEST_RUN } from './helpers/test-arch.js';
+import { runChild } from './helpers/run-child.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
 let logdir: string;
 
 beforeAll(() => {
@@ -31,41 +29,16 @@ function expectSameRun(a: string, b: string) {
   expect(cb.state.globalStep).toBe(ca.state.globalStep);
 }
 
-/** Each (tag, step) appears exactly once across the run's event files. */
+/** Each (tag, step) appears exactly once across the run's event files, hparams and summary records included. */
 async function expectNoDuplicateSteps(runDir: string, epochs: number) {
   const { events } = await readRunDirectory(runDir);
   const seen = new Map<string, number>();
   for (const e of events) for (const v of e.summary?.values ?? []) {
-    if (v.tag.startsWith('_hparams_')) continue;
     const key = `${v.tag}@${e.step}`;
     seen.set(key, (seen.get(key) ?? 0) + 1);
   }
   expect([...seen.entries()].filter(([, n]) => n > 1)).toEqual([]);
   for (let epoch = 1; epoch <= epochs; epoch++) expect(seen.get(`val/loss@${epoch}`), `val/loss at epoch ${epoch}`).toBe(1);
-}
-
-function runChild(args: string[], killWhen?: (line: string) => boolean): Promise<{ killed: boolean }> {
-  return new Promise((resolve, reject) => {
-    // One process (no tsx wrapper process), so that SIGKILL hits the process that trains.
-    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@cnnlab/source', join(here, 'helpers/train-child.ts'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let killed = false, stderr = '';
-    let buffer = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const lines = buffer.split('\n');
-      buffer = lines.pop()!;
-      if (!killed && killWhen && lines.some(killWhen)) {
-        killed = true;
-        child.kill('SIGKILL');
-      }
-    });
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('exit', (code, signal) => {
-      if (killed && signal === 'SIGKILL') resolve({ killed });
-      else if (code === 0) resolve({ killed });
-      else reject(new Error(`child exited with ${code ?? signal}: ${stderr.slice(-2000)}`));
-    });
-  });
 }
 
 describe('exact resume', () => {

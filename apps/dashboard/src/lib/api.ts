@@ -32,7 +32,8 @@ export const api = {
   runs: (signal?: AbortSignal) => get<RunsResponse>('/api/runs', signal),
   scalars: (run: string, since?: string, signal?: AbortSignal) =>
     get<ScalarsResponse>(`/api/runs/${runSegment(run)}/scalars${since ? `?since=${encodeURIComponent(since)}` : ''}`, signal),
-  diagnosis: (run: string, signal?: AbortSignal) => get<DiagnosisResponse>(`/api/runs/${runSegment(run)}/diagnosis`, signal),
+  diagnosis: (run: string, signal?: AbortSignal, whatIfPatience?: number) =>
+    get<DiagnosisResponse>(`/api/runs/${runSegment(run)}/diagnosis${whatIfPatience === undefined ? '' : `?patience=${whatIfPatience}`}`, signal),
   hparams: (signal?: AbortSignal) => get<HParamsResponse>('/api/hparams', signal),
   architectures: (signal?: AbortSignal) => get<ArchitecturesResponse>('/api/architectures', signal),
   summary: (name: string, depth: number | null, signal?: AbortSignal) =>

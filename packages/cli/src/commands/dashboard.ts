@@ -3,7 +3,7 @@ import { int } from '../parse.js';
 import { dashboardPort } from '../port.js';
 
 export interface DashboardModule {
-  startDashboard(o: { logdir: string; port?: number; host?: string }): Promise<{ url: string; close(): Promise<void> }>;
+  startDashboard(o: { logdir: string; port?: number; host?: string; allowHosts?: string[] }): Promise<{ url: string; close(): Promise<void> }>;
 }
 
 /** The dashboard is its own package; the CLI starts it when it is installed. */
@@ -17,12 +17,14 @@ export async function loadDashboard(): Promise<DashboardModule | null> {
   }
 }
 
-export async function serveDashboard(o: { logdir: string; port: number; host: string }): Promise<void> {
+/** Starts the dashboard (serving until the process ends) and returns it. `allowHost`: --allow-host's names. */
+export async function serveDashboard(o: { logdir: string; port: number; host: string; allowHost?: string[] }): Promise<{ url: string; close(): Promise<void> }> {
   o = { ...o, port: await dashboardPort(o.port, o.host) };
   const dashboard = await loadDashboard();
   if (!dashboard) throw new Error('The dashboard is not installed: npm install @cnnlab/dashboard');
-  const { url } = await dashboard.startDashboard(o);
-  console.log(`Dashboard: ${url}  (logdir ${o.logdir}; Ctrl-C to stop)`);
+  const served = await dashboard.startDashboard({ logdir: o.logdir, port: o.port, host: o.host, allowHosts: o.allowHost });
+  console.log(`Dashboard: ${served.url}  (logdir ${o.logdir}; Ctrl-C to stop)`);
+  return served;
 }
 
 export function dashboardCommand(): Command {
@@ -31,5 +33,6 @@ export function dashboardCommand(): Command {
     .option('--logdir <dir>', 'directory holding runs', 'runs')
     .option('--port <n>', 'port', int('--port', { min: 0 }), 6006)
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
-    .action(serveDashboard);
+    .option('--allow-host <name...>', 'also answer requests for this host name (a proxy\'s or the machine\'s name; "*" for any); others get 403, against DNS rebinding')
+    .action(async (o) => void (await serveDashboard(o)));
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import { diagnoseFit, type EpochMetrics, type FitDiagnosis } from '@cnnlab/analysis';
-import { assertRunDirectory, evaluateRun, findRuns, isRunDirectory, predictImages, readReport, TAGS } from '@cnnlab/trainer';
+import { assertRunDirectory, evaluateRun, findRuns, isRunDirectory, meanImagesPerSecond, predictImages, readReport, TAGS } from '@cnnlab/trainer';
 import { readRunDirectory, scalarSeries } from '@cnnlab/tfevents';
 import { table, thousands } from '../table.js';
 
@@ -14,9 +14,9 @@ export function runsCommand(): Command {
       const runs = findRuns(o.logdir);
       if (o.json) return console.log(JSON.stringify(runs.map((r) => ({ ...r.report, name: r.name, dir: r.dir, history: undefined })), null, 2));
       if (!runs.length) return console.log(`No runs under ${o.logdir}. Start one with: cnnlab train --arch bn-lenet`);
-      console.log(table(['run', 'arch', 'status', 'epochs', 'best', 'best val acc', 'test acc', 'params', 'img/s', 'started'], runs.map(({ name, report: r }) => [
+      console.log(table(['run', 'arch', 'status', 'epochs', 'best', 'best val acc', 'test acc', 'params', 'mean img/s', 'started'], runs.map(({ name, report: r }) => [
         name, r.arch, r.status, `${r.history.length}/${r.epochsPlanned}`, r.bestEpoch ?? '-', r.bestValAcc?.toFixed(4) ?? '-', r.test?.accuracy.toFixed(4) ?? '-',
-        thousands(r.params.trainable), r.history.length ? Math.round(r.history.at(-1)!.imagesPerSecond) : '-', r.startedAt.replace('T', ' ').slice(0, 19),
+        thousands(r.params.trainable), meanImagesPerSecond(r.history)?.toFixed(0) ?? '-', r.startedAt.replace('T', ' ').slice(0, 19),
       ]), { align: ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'] }));
     });
 }

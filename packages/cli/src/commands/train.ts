@@ -6,7 +6,7 @@ import { int, keyValue, num, shape, split } from '../parse.js';
 export interface TrainCliOptions {
   arch: string; epochs?: number; batchSize?: number; microBatch?: number; lr?: number; optimizer?: string; momentum?: number; nesterov?: boolean;
   weightDecay?: number; schedule?: string; stepSize?: number; gamma?: number; minLr?: number; warmup?: number; seed?: number; split?: TrainOptions['split'];
-  dataset?: string; dataDir?: string; limit?: number; input?: [number, number, number]; resize?: number; option?: Record<string, unknown>;
+  dataset?: string; dataDir?: string; limit?: number; grayscale?: boolean; input?: [number, number, number]; resize?: number; option?: Record<string, unknown>;
   earlyStopping?: number | boolean; minDelta?: number; restoreBest?: boolean; checkpointEvery?: number; keepCheckpoints?: number; evalBatchSize?: number;
   logEvery?: number; logdir: string; name?: string; backend?: string; resume?: string; test?: boolean;
 }
@@ -30,7 +30,7 @@ export function trainOptionsFrom(o: TrainCliOptions): TrainOptions {
     schedule,
     earlyStopping: { ...early, ...(o.minDelta !== undefined && { minDelta: o.minDelta }), ...(o.restoreBest === false && { restoreBest: false }) },
     checkpoint: { ...(o.checkpointEvery !== undefined && { every: o.checkpointEvery }), ...(o.keepCheckpoints !== undefined && { keep: o.keepCheckpoints }) },
-    dataset: { ...(o.dataset && { name: o.dataset as 'fashion-mnist' }), ...(o.dataDir && { dir: o.dataDir }), ...(o.limit !== undefined && { limit: o.limit }) },
+    dataset: { ...(o.dataset && { name: o.dataset as 'fashion-mnist' }), ...(o.dataDir && { dir: o.dataDir }), ...(o.limit !== undefined && { limit: o.limit }), ...(o.grayscale && { grayscale: true }) },
     ...(o.split && { split: o.split }),
   };
 }
@@ -109,6 +109,7 @@ export function trainCommand(): Command {
     .addOption(new Option('--dataset <name>', 'data set').choices(['fashion-mnist', 'mnist', 'idx', 'cifar10']))
     .option('--data-dir <dir>', 'folder with IDX or CIFAR-10 binary files')
     .option('--limit <n>', 'use a stratified subset of n images (quick runs)', int('--limit'))
+    .option('--grayscale', 'convert RGB images (cifar10) to one gray channel, for 1-channel models such as lenet')
     .option('--input <c,h,w>', 'model input (images are resized), e.g. 1,96,96', shape)
     .option('--option <key=value>', 'architecture option (repeatable), e.g. --option norm=layer', keyValue)
     .option('--early-stopping [patience]', 'stop when the validation loss has not improved for patience epochs (default 3)', int('--early-stopping', { min: 1 }))

@@ -22,7 +22,7 @@ export function checkChannels(dataChannels: number, modelChannels: number, what:
   if (dataChannels === modelChannels) return;
   if (dataChannels === 1) return; // gray is repeated into every model channel
   if (dataChannels === 3 && modelChannels === 1) {
-    throw new Error(`${what}: the data has 3 channels (RGB) but the model takes 1; convert it to gray first (loadDataset({…, grayscale: true}) or toGrayscale(dataset))`);
+    throw new Error(`${what}: the data has 3 channels (RGB) but the model takes 1. Convert the images to gray with --grayscale (cnnlab train; in code loadDataset({…, grayscale: true})), or give the model 3 input channels with --input 3,<h>,<w> (e.g. --input 3,32,32)`);
   }
   throw new Error(`${what}: the data has ${dataChannels} channels but the model takes ${modelChannels}; only 1 → ${modelChannels} (repeating the gray channel) is converted`);
 }

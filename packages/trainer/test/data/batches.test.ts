@@ -116,7 +116,7 @@ describe('BatchSource', () => {
 
   it('refuses 3→1 channels, bad shapes and bad indices', () => {
     const rgb = syntheticDataset({ perClass: [2], height: 2, width: 2, channels: 3 });
-    expect(() => new BatchSource(rgb, [0], { inputShape: [1, 28, 28], batchSize: 1 })).toThrow(/3 channels \(RGB\) but the model takes 1; convert it to gray first/);
+    expect(() => new BatchSource(rgb, [0], { inputShape: [1, 28, 28], batchSize: 1 })).toThrow(/3 channels \(RGB\) but the model takes 1. Convert the images to gray with --grayscale .*--input 3,32,32/);
     expect(() => new BatchSource(ds, [0], { inputShape: [1, 28] as unknown as [number, number, number], batchSize: 1 })).toThrow(/three positive integers/);
     expect(() => new BatchSource(ds, [0], { inputShape: [1, 28, 28], batchSize: 0 })).toThrow(/batchSize/);
     expect(() => new BatchSource(ds, [10], { inputShape: [1, 28, 28], batchSize: 1 })).toThrow(/index 10 is out of range/);
