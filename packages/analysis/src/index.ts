@@ -10,5 +10,5 @@ export { denseLayersOf, type DenseLayerInfo } from './complexity/dense.js';
 export { compareArchitectures, sortRows, type CompareOptions, type ComparisonRow, type SortDirection } from './complexity/compare.js';
 export { diagnoseFit } from './fit/diagnose.js';
 export type {
-  EpochMetrics, FitOptions, FitDiagnosis, FitStatus, Overfitting, Underfitting, UnderfitReason, EpochGap,
+  EpochMetrics, FitOptions, FitDiagnosis, FitStatus, Overfitting, Underfitting, UnderfitReason, RecentRise, EpochGap,
 } from './fit/types.js';

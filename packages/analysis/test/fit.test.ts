@@ -108,8 +108,23 @@ describe('diagnoseFit on synthetic curves', () => {
     expect(diagnoseFit(h).overfitting).toMatchObject({ start: 6, end: 7 });
     const patient = diagnoseFit(h, { patience: 3 });
     expect(patient.overfitting).toBeNull();
-    expect(patient.status).toBe('good-fit');
-    expect(patient.verdict).toMatch(/Validation loss is up 12% in the last 2 epochs, not yet sustained \(patience 3\)\.$/);
+    expect(patient.status).toBe('inconclusive');
+    expect(patient.recentRise).toMatchObject({ epochs: 2 });
+    expect(patient.verdict).toBe('Inconclusive: validation loss jumped in the last 2 epochs; train longer. It is 12% above its best at epoch 5; fewer epochs than the patience (3) to call it overfitting.');
+  });
+
+  it('calls a jump of validation loss in the last epoch inconclusive, not a good fit (the quickstart\'s lenet run)', () => {
+    // The quickstart's history: validation loss up 61% and accuracy 0.8275 → 0.7271 in the last epoch, patience 2
+    const h = curve([1.05, 0.62, 0.52, 0.46], [0.72, 0.52, 0.47, 0.7567], (i) => ({ valAcc: [0.71, 0.79, 0.8275, 0.7271][i]! }));
+    const d = diagnoseFit(h, { patience: 2 });
+    expect(d.status).toBe('inconclusive');
+    expect(d.overfitting).toBeNull();
+    expect(d.recentRise).toEqual({ epochs: 1, valLossRise: expect.closeTo(0.61, 2), valAccFrom: 0.8275, valAccTo: 0.7271 });
+    expect(d.verdict).toBe('Inconclusive: validation loss jumped in the last epoch; train longer. It is 61% above its best at epoch 3, validation accuracy 0.828 → 0.727; fewer epochs than the patience (2) to call it overfitting.');
+    expect(d.verdict).not.toMatch(/good fit/i);
+    // One more epoch above the best makes it overfitting; a recovery makes it a good fit
+    expect(diagnoseFit([...h, { epoch: 5, trainLoss: 0.42, valLoss: 0.8 }], { patience: 2 }).status).toBe('overfitting');
+    expect(diagnoseFit([...h, { epoch: 5, trainLoss: 0.42, valLoss: 0.465 }], { patience: 2 }).status).toBe('good-fit');
   });
 
   it('keeps the best epoch at the last meaningful improvement and reports the raw minimum too', () => {
@@ -186,7 +201,7 @@ describe('diagnoseFit on d2l runs', () => {
     expect(d.status).toBe('overfitting');
     expect(d.verdict).toMatch(/^Overfitting from epoch 9: validation loss rose 7\.4% above its minimum at epoch 8 while training loss fell 13%; keep the weights of epoch 8\.$/);
     const patient = diagnoseFit(densenetRun, { patience: 3 });
-    expect(patient.status).toBe('good-fit');
+    expect(patient.status).toBe('inconclusive'); // the two-epoch rise is shorter than the patience
     expect(patient.bestEpoch).toBe(8);
   });
 });

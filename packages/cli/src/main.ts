@@ -5,6 +5,7 @@ import { complexityCommand, listCommand, summaryCommand } from './commands/model
 import { diagnoseCommand, evaluateCommand, predictCommand, runsCommand } from './commands/runs.js';
 import { doctorCommand, eventsCommand } from './commands/tools.js';
 import { dashboardCommand } from './commands/dashboard.js';
+import { explainCommand } from './commands/explain.js';
 import { quickstartCommand } from './commands/quickstart.js';
 import { searchCommand, sweepCommand } from './commands/sweep.js';
 import { trainCommand } from './commands/train.js';
@@ -25,7 +26,7 @@ export function program(): Command {
       if (threads !== undefined) process.env.CNNLAB_THREADS = String(validateThreads(threads, '--threads'));
     });
   for (const command of [trainCommand(), evaluateCommand(), predictCommand(), runsCommand(), diagnoseCommand(), listCommand(), summaryCommand(),
-    complexityCommand(), sweepCommand(), searchCommand(), eventsCommand(), doctorCommand(), dashboardCommand(), quickstartCommand(), workerCommand()]) {
+    complexityCommand(), explainCommand(), sweepCommand(), searchCommand(), eventsCommand(), doctorCommand(), dashboardCommand(), quickstartCommand(), workerCommand()]) {
     cli.addCommand(command);
   }
   return cli;

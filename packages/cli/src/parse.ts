@@ -52,3 +52,14 @@ export function keyValue(value: string, previous: Record<string, unknown> = {}):
   }
   return { ...previous, [key]: parsed };
 }
+
+/** "4,4,4,4" → [4, 4, 4, 4]: positive integers. */
+export function intList(name: string) {
+  return (value: string): number[] => {
+    const parts = value.split(',').map((p) => p.trim());
+    if (!parts.length || parts.some((p) => !/^\d+$/.test(p) || Number(p) < 1)) {
+      throw new InvalidArgumentError(`${name} must be positive integers separated by commas (e.g. 4,4,4,4), got "${value}"`);
+    }
+    return parts.map(Number);
+  };
+}

@@ -13,7 +13,7 @@ export { SeededDropout, getDropoutState, setDropoutState } from './layers/dropou
 export * from './model/blocks.js';
 export { scope, withBuildContext } from './model/build-context.js';
 export {
-  registerArchitecture, registerAlias, listArchitectures, getArchitecture, hasArchitecture, createModel, resolveConfig, closeMatches, editDistance,
+  registerArchitecture, registerAlias, listAliases, listArchitectures, getArchitecture, hasArchitecture, createModel, resolveConfig, closeMatches, editDistance,
 } from './model/registry.js';
 export { installedFamilyPackages, loadInstalledFamilies } from './model/families.js';
 export type { LoadedFamilies } from './model/families.js';

@@ -77,3 +77,95 @@ describe('cnnlab wasm training kernels match the cpu backend', () => {
     expect(maxErr).toBeLessThanOrEqual(1e-5 * scale);
   });
 });
+
+/**
+ * The kernels read dy's window from the convolution's geometry, as tfjs's cpu
+ * and stock wasm kernels do; `tf.conv2dTranspose` with an output shape smaller
+ * than its input passes a dy larger than that window.
+ */
+describe('cnnlab wasm conv backprop kernels take the output size from the geometry, not from dy', () => {
+  beforeAll(async () => {
+    await initEngine({ backend: 'wasm' });
+  });
+  afterAll(async () => {
+    await tf.setBackend('wasm');
+  });
+
+  it("tfjs-core's conv2d_transpose spec: input=8x8x8, output=4x4x8, f=8, s=1, p=same", async () => {
+    await tf.setBackend('wasm');
+    const x = tf.tensor4d(Array.from({ length: 512 }, (_, i) => i % 5), [1, 8, 8, 8]);
+    const w = tf.tensor4d(Array.from({ length: 4096 }, (_, i) => i % 5), [8, 8, 8, 8]);
+    const result = tf.conv2dTranspose(x, w, [1, 4, 4, 8], [1, 1], 'same');
+    expect(result.shape).toEqual([1, 4, 4, 8]);
+    // The spec's expected values (tfjs-core dist/ops/conv2d_transpose_test.js), whose pattern repeats
+    const expected = [
+      512, 533, 469, 550, 506, 512, 533, 469, 550, 506, 512, 533, 469, 550, 506,
+      512, 533, 469, 550, 506, 512, 533, 469, 550, 506, 512, 533, 469, 550, 506,
+      512, 533, 506, 512, 533, 469, 550, 506, 512, 533, 469, 550, 506, 512, 533,
+      469, 550, 506, 512, 533, 469, 550, 506, 512, 533, 469, 550, 506, 512, 533,
+      469, 550, 506, 512, 550, 506, 512, 533, 469, 550, 506, 512, 533, 469, 550,
+      506, 512, 533, 469, 550, 506, 512, 533, 469, 550, 506, 512, 533, 469, 550,
+      506, 512, 533, 469, 550, 506, 469, 550, 506, 512, 533, 469, 550, 506, 512,
+      533, 469, 550, 506, 512, 533, 469, 550, 506, 512, 533, 469, 550, 506, 512,
+      533, 469, 550, 506, 512, 533, 469, 550,
+    ];
+    expect(Array.from(await result.data())).toEqual(expected);
+    tf.dispose([x, w, result]);
+  });
+
+  const oversized = [
+    { name: 'f=8 s=1 same', input: [1, 4, 4, 8], k: 8, stride: 1, dy: [1, 8, 8, 8] },
+    { name: 'f=4 s=2 same', input: [1, 8, 8, 8], k: 4, stride: 2, dy: [1, 8, 8, 8] },
+    { name: 'f=3 s=2 valid', input: [2, 9, 9, 3], k: 3, stride: 2, dy: [2, 6, 5, 4] },
+  ];
+  it.each(oversized)('a dy larger than the geometry ($name) gives the cpu backend\'s answer for dx and dW', async (c) => {
+    const [, , , cin] = c.input as [number, number, number, number];
+    const cout = c.dy[3]!;
+    const filterShape = [c.k, c.k, cin, cout];
+    const pad = c.name.endsWith('same') ? 'same' : 'valid';
+    const base = { strides: [c.stride, c.stride], pad, dataFormat: 'NHWC', dilations: [1, 1] };
+    const dy = { shape: c.dy, values: random(size(c.dy), 4) };
+    const x = { shape: c.input, values: random(size(c.input), 5) };
+    const filter = { shape: filterShape, values: random(size(filterShape), 6) };
+    for (const [kernel, inputs, attrs] of [
+      ['Conv2DBackpropInput', { dy, filter }, { ...base, inputShape: c.input }],
+      ['Conv2DBackpropFilter', { x, dy }, { ...base, filterShape }],
+    ] as const) {
+      const expected = await runOn('cpu', kernel, inputs, attrs);
+      const actual = await runOn('wasm', kernel, inputs, attrs);
+      expect(actual.shape).toEqual(expected.shape);
+      const scale = Math.max(1, ...expected.values.map(Math.abs));
+      const maxErr = Math.max(...expected.values.map((e, i) => Math.abs(e - actual.values[i]!)));
+      expect(maxErr, kernel).toBeLessThanOrEqual(1e-5 * scale);
+    }
+  });
+
+  it.each(oversized)('a dy larger than the geometry ($name) gives the cpu backend\'s depthwise dx and dW', async (c) => {
+    const cin = c.input[3]!;
+    const filterShape = [c.k, c.k, cin, 1];
+    const dyShape = [c.dy[0]!, c.dy[1]!, c.dy[2]!, cin];
+    const pad = c.name.endsWith('same') ? 'same' : 'valid';
+    const base = { strides: [c.stride, c.stride], pad, dilations: [1, 1] };
+    const dy = { shape: dyShape, values: random(size(dyShape), 4) };
+    const x = { shape: c.input, values: random(size(c.input), 5) };
+    const filter = { shape: filterShape, values: random(size(filterShape), 6) };
+    for (const [kernel, inputs, attrs] of [
+      ['DepthwiseConv2dNativeBackpropInput', { dy, filter }, { ...base, inputShape: c.input }],
+      ['DepthwiseConv2dNativeBackpropFilter', { x, dy }, { ...base, filterShape }],
+    ] as const) {
+      const expected = await runOn('cpu', kernel, inputs, attrs);
+      const actual = await runOn('wasm', kernel, inputs, attrs);
+      const scale = Math.max(1, ...expected.values.map(Math.abs));
+      const maxErr = Math.max(...expected.values.map((e, i) => Math.abs(e - actual.values[i]!)));
+      expect(maxErr, kernel).toBeLessThanOrEqual(1e-5 * scale);
+    }
+  });
+
+  it('a dy smaller than the geometry is rejected with both sizes named', async () => {
+    const dy = { shape: [1, 2, 2, 4], values: random(16, 7) };
+    const filter = { shape: [3, 3, 2, 4], values: random(72, 8) };
+    await expect(runOn('wasm', 'Conv2DBackpropInput', { dy, filter }, {
+      strides: [1, 1], pad: 'same', dataFormat: 'NHWC', dilations: [1, 1], inputShape: [1, 4, 4, 2],
+    })).rejects.toThrow(/dy is 2x2 but the convolution's output is 4x4/);
+  });
+});

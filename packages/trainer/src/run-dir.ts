@@ -75,11 +75,22 @@ export function readJson<T>(path: string, what: string): T {
   }
 }
 
+/**
+ * Throws one wording for every command that takes a run: the directory is
+ * missing, or it holds no cnnlab run (no `file`, when one is named).
+ */
+export function assertRunDirectory(dir: string, file?: string): void {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`Run directory not found: ${dir}`);
+  if (file && !existsSync(join(dir, file))) throw new Error(`Not a cnnlab run directory: ${dir} (it has no ${file})`);
+}
+
 export function readConfig(dir: string): TrainConfig {
+  assertRunDirectory(dir, 'config.json');
   return readJson<TrainConfig>(runPaths(dir).config, 'Run config');
 }
 
 export function readReport(dir: string): RunReport {
+  assertRunDirectory(dir, 'report.json');
   return readJson<RunReport>(runPaths(dir).report, 'Run report');
 }
 

@@ -1,6 +1,6 @@
 import { findBestEpoch } from './best-epoch.js';
 import { relativeSlope } from './trend.js';
-import type { EpochGap, EpochMetrics, FitDiagnosis, FitOptions, FitStatus, Overfitting, Underfitting, UnderfitReason } from './types.js';
+import type { EpochGap, EpochMetrics, FitDiagnosis, FitOptions, FitStatus, Overfitting, RecentRise, Underfitting, UnderfitReason } from './types.js';
 import { fitVerdict } from './verdict.js';
 
 type Settings = Required<Omit<FitOptions, 'attainableAccuracy' | 'classes'>> & Pick<FitOptions, 'attainableAccuracy' | 'classes'>;
@@ -54,6 +54,22 @@ function findOverfitting(h: readonly EpochMetrics[], best: number, s: Settings):
   return null;
 }
 
+/** Trailing epochs whose validation loss is above the best by the rise threshold, shorter than a sustained rise. */
+function findRecentRise(h: readonly EpochMetrics[], best: number, s: Settings): RecentRise | null {
+  const base = h[best]!.valLoss;
+  const limit = base + Math.max(s.minDelta, s.minRise * Math.abs(base));
+  let epochs = 0;
+  for (let i = h.length - 1; i > best && h[i]!.valLoss > limit; i--) epochs++;
+  if (epochs === 0) return null;
+  const last = h[h.length - 1]!;
+  return {
+    epochs,
+    valLossRise: (last.valLoss - base) / Math.abs(base || 1),
+    valAccFrom: h[best]!.valAcc ?? null,
+    valAccTo: last.valAcc ?? null,
+  };
+}
+
 function findUnderfitting(h: readonly EpochMetrics[], s: Settings): Underfitting | null {
   const tail = h.slice(-s.window);
   const epochs = tail.map((e) => e.epoch);
@@ -77,18 +93,19 @@ function findUnderfitting(h: readonly EpochMetrics[], s: Settings): Underfitting
   return { reasons, trainLossSlope, valLossSlope, trainAcc, attainableAccuracy: s.attainableAccuracy ?? null };
 }
 
-function statusOf(overfitting: Overfitting | null, underfitting: Underfitting | null): FitStatus {
+function statusOf(overfitting: Overfitting | null, underfitting: Underfitting | null, recentRise: RecentRise | null): FitStatus {
   if (overfitting) return 'overfitting';
   if (underfitting?.reasons.some((r) => r !== 'still-falling')) return 'underfitting';
   if (underfitting) return 'still-improving';
-  return 'good-fit';
+  return recentRise ? 'inconclusive' : 'good-fit';
 }
 
 /**
  * Diagnoses a run from its per-epoch metrics: the best epoch (robust to noise),
  * a sustained validation-loss rise while training loss falls (overfitting, with
  * the region to shade), losses still falling or training accuracy too low
- * (underfitting), the generalization gap per epoch, a status and a one-line verdict.
+ * (underfitting), a rise at the end too short to judge (inconclusive), the
+ * generalization gap per epoch, a status and a one-line verdict.
  */
 export function diagnoseFit(history: readonly EpochMetrics[], options: FitOptions = {}): FitDiagnosis {
   const s = settings(options);
@@ -108,7 +125,8 @@ export function diagnoseFit(history: readonly EpochMetrics[], options: FitOption
   const enough = found !== null && h.length >= s.minEpochs;
   const overfitting = enough ? findOverfitting(h, found.best, s) : null;
   const underfitting = enough ? findUnderfitting(h, s) : null;
-  const status: FitStatus = enough ? statusOf(overfitting, underfitting) : 'insufficient-data';
-  const diagnosis = { epochs: h.length, ...bestFields, overfitting, underfitting, gaps, status };
+  const recentRise = enough && !overfitting ? findRecentRise(h, found.best, s) : null;
+  const status: FitStatus = enough ? statusOf(overfitting, underfitting, recentRise) : 'insufficient-data';
+  const diagnosis = { epochs: h.length, ...bestFields, overfitting, underfitting, recentRise, gaps, status };
   return { ...diagnosis, verdict: fitVerdict(diagnosis, h, s) };
 }

@@ -7,7 +7,12 @@ export interface EpochMetrics {
   valAcc?: number;
 }
 
-export type FitStatus = 'overfitting' | 'underfitting' | 'good-fit' | 'still-improving' | 'insufficient-data';
+/**
+ * 'inconclusive': no overfitting or underfitting yet, but validation loss rose
+ * above its best in the last epoch(s) for fewer than `patience` epochs, so the
+ * run cannot yet tell a good fit from the start of overfitting.
+ */
+export type FitStatus = 'overfitting' | 'underfitting' | 'good-fit' | 'still-improving' | 'inconclusive' | 'insufficient-data';
 
 export interface FitOptions {
   /** Epochs a validation-loss rise must last to count as overfitting (and early stopping's patience); default 2. */
@@ -61,6 +66,17 @@ export interface Underfitting {
   attainableAccuracy: number | null;
 }
 
+/** A validation-loss rise at the end of the run, shorter than `patience`. */
+export interface RecentRise {
+  /** Trailing epochs whose validation loss is above the best by the rise threshold. */
+  epochs: number;
+  /** (last valLoss − best valLoss) / best valLoss. */
+  valLossRise: number;
+  /** Validation accuracy at the best epoch and at the last, when logged. */
+  valAccFrom: number | null;
+  valAccTo: number | null;
+}
+
 export interface EpochGap {
   epoch: number;
   /** valLoss − trainLoss. */
@@ -82,6 +98,8 @@ export interface FitDiagnosis {
   earlyStopEpoch: number | null;
   overfitting: Overfitting | null;
   underfitting: Underfitting | null;
+  /** A rise of validation loss at the end that is not (yet) sustained: the reason for 'inconclusive' (absent in older report.json files). */
+  recentRise?: RecentRise | null;
   gaps: EpochGap[];
   status: FitStatus;
   /** One line for humans. */

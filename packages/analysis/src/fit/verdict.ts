@@ -10,14 +10,6 @@ function pct(x: number): string {
 
 const num = (x: number): string => x.toFixed(3);
 
-/** Epochs at the end whose validation loss is above the best by the rise threshold. */
-function trailingRise(h: readonly EpochMetrics[], best: number, s: Settings): number {
-  const limit = best + Math.max(s.minDelta, s.minRise * Math.abs(best));
-  let n = 0;
-  for (let i = h.length - 1; i >= 0 && h[i]!.valLoss > limit; i--) n++;
-  return n;
-}
-
 /** The one-line verdict for a diagnosis (without its verdict) of history `h`. */
 export function fitVerdict(d: Omit<FitDiagnosis, 'verdict'>, h: readonly EpochMetrics[], s: Settings): string {
   if (d.status === 'insufficient-data') {
@@ -54,10 +46,12 @@ export function fitVerdict(d: Omit<FitDiagnosis, 'verdict'>, h: readonly EpochMe
     return `Still improving: training and validation loss fell ${pct(u.trainLossSlope)} and ${pct(u.valLossSlope)} per epoch ` +
       `over the last ${window} epochs; train for more epochs (best so far: epoch ${d.bestEpoch}).`;
   }
-  const rising = trailingRise(h, d.bestValLoss!, s);
-  const watch = rising > 0
-    ? ` Validation loss is up ${pct((last.valLoss - d.bestValLoss!) / Math.abs(d.bestValLoss! || 1))} in the last ${rising === 1 ? 'epoch' : `${rising} epochs`}, not yet sustained (patience ${s.patience}).`
-    : '';
+  const r = d.recentRise;
+  if (d.status === 'inconclusive' && r) {
+    const accuracy = r.valAccFrom !== null && r.valAccTo !== null ? `, validation accuracy ${num(r.valAccFrom)} → ${num(r.valAccTo)}` : '';
+    return `Inconclusive: validation loss jumped in the last ${r.epochs === 1 ? 'epoch' : `${r.epochs} epochs`}; train longer. ` +
+      `It is ${pct(r.valLossRise)} above its best at epoch ${d.bestEpoch}${accuracy}; fewer epochs than the patience (${s.patience}) to call it overfitting.`;
+  }
   return `Good fit: validation loss levelled off at ${num(d.bestValLoss!)} (best epoch ${d.bestEpoch}) with no sustained rise; ` +
-    `final gap ${num(last.valLoss - last.trainLoss)} (validation − training loss).${watch}`;
+    `final gap ${num(last.valLoss - last.trainLoss)} (validation − training loss).`;
 }

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { int } from '../parse.js';
+import { dashboardPort } from '../port.js';
 
 export interface DashboardModule {
   startDashboard(o: { logdir: string; port?: number; host?: string; allowHosts?: string[] }): Promise<{ url: string; close(): Promise<void> }>;
@@ -18,6 +19,7 @@ export async function loadDashboard(): Promise<DashboardModule | null> {
 
 /** Starts the dashboard (serving until the process ends) and returns it. `allowHost`: --allow-host's names. */
 export async function serveDashboard(o: { logdir: string; port: number; host: string; allowHost?: string[] }): Promise<{ url: string; close(): Promise<void> }> {
+  o = { ...o, port: await dashboardPort(o.port, o.host) };
   const dashboard = await loadDashboard();
   if (!dashboard) throw new Error('The dashboard is not installed: npm install @cnnlab/dashboard');
   const served = await dashboard.startDashboard({ logdir: o.logdir, port: o.port, host: o.host, allowHosts: o.allowHost });

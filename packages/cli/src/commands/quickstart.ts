@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { evaluateRun } from '@cnnlab/trainer';
 import { int } from '../parse.js';
+import { dashboardPort } from '../port.js';
 import { loadDashboard, serveDashboard } from './dashboard.js';
 import { runTrain } from './train.js';
 
@@ -14,11 +15,13 @@ export function quickstartCommand(): Command {
     .option('--port <n>', 'dashboard port', int('--port', { min: 0 }), 6006)
     .option('--no-dashboard', 'do not start the dashboard afterwards')
     .action(async (o: { arch: string; epochs: number; logdir: string; port: number; dashboard: boolean }) => {
+      const host = '127.0.0.1';
+      if (o.dashboard) o.port = await dashboardPort(o.port, host);
       const { runDir, report } = await runTrain({ arch: o.arch, epochs: o.epochs, logdir: o.logdir, lr: 0.5, earlyStopping: 2 });
       if (report.status !== 'finished' && report.status !== 'stopped-early') return;
       const test = await evaluateRun(runDir);
       console.log(`Test accuracy ${test.accuracy.toFixed(4)} (loss ${test.loss.toFixed(4)}) on ${test.count} held-out images, best weights of epoch ${test.epoch}.`);
       console.log(`TensorBoard files: ${runDir}/events.out.tfevents.*  (tensorboard --logdir ${o.logdir})`);
-      if (o.dashboard && (await loadDashboard())) await serveDashboard({ logdir: o.logdir, port: o.port, host: '127.0.0.1' });
+      if (o.dashboard && (await loadDashboard())) await serveDashboard({ logdir: o.logdir, port: o.port, host });
     });
 }

@@ -1,7 +1,7 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import { diagnoseFit, type EpochMetrics, type FitDiagnosis } from '@cnnlab/analysis';
-import { evaluateRun, findRuns, isRunDirectory, meanImagesPerSecond, predictImages, readReport, TAGS } from '@cnnlab/trainer';
+import { assertRunDirectory, evaluateRun, findRuns, isRunDirectory, meanImagesPerSecond, predictImages, readReport, TAGS } from '@cnnlab/trainer';
 import { readRunDirectory, scalarSeries } from '@cnnlab/tfevents';
 import { table, thousands } from '../table.js';
 
@@ -50,7 +50,7 @@ export function diagnoseCommand(): Command {
     .option('--patience <n>', 'epochs a rise must last to count', (v) => Number(v))
     .option('--json', 'print JSON')
     .action(async (run: string, o: { patience?: number; json?: boolean }) => {
-      if (!existsSync(run) || !statSync(run).isDirectory()) throw new Error(`Run directory not found: ${run}`);
+      assertRunDirectory(run);
       const d = diagnoseFit(await historyOf(run), { ...(o.patience && { patience: o.patience }) });
       if (o.json) console.log(JSON.stringify(d, null, 2));
       else printDiagnosis(d);
@@ -82,6 +82,7 @@ export function predictCommand(): Command {
     .option('--top <n>', 'classes to show per image', (v) => Number(v), 3)
     .option('--json', 'print JSON')
     .action(async (run: string, images: string[], o: { top: number; json?: boolean }) => {
+      assertRunDirectory(run, 'config.json');
       for (const f of images) if (!existsSync(f)) throw new Error(`Image not found: ${f}`);
       const predictions = await predictImages(run, images, { top: o.top });
       if (o.json) return console.log(JSON.stringify(predictions, null, 2));

@@ -1,4 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { Command, Option } from 'commander';
 import { BACKEND_CHOICES, describeEngine, doctor } from '@cnnlab/core';
 import { readEvents, readRunDirectory, type DecodedEvent, type Damage } from '@cnnlab/tfevents';
@@ -19,15 +20,39 @@ export function eventsCommand(): Command {
     .description('Print the events of a TensorBoard event file or run directory (tag, step, value) and any damage found')
     .argument('<path>', 'event file or run directory')
     .option('--tag <text>', 'only tags containing this text')
-    .option('--json', 'print JSON')
+    .option('--json', 'print JSON (machine output, also for a file that is not an event file)')
     .action(async (path: string, o: { tag?: string; json?: boolean }) => {
       if (!existsSync(path)) throw new Error(`Not found: ${path}`);
-      const { events, damage } = statSync(path).isDirectory() ? await readRunDirectory(path) : await readEvents(path);
-      const rows = events.flatMap((e) => (e.summary?.values ?? []).filter((v) => !o.tag || v.tag.includes(o.tag)).map((v) => ({ tag: v.tag, step: e.step, wallTime: e.wallTime, kind: v.kind, value: v })));
-      if (o.json) return console.log(JSON.stringify({ events: rows, fileVersions: events.filter((e) => e.fileVersion).map((e) => e.fileVersion), damage }, (_, v) => (v instanceof Uint8Array ? `<${v.length} bytes>` : v), 2));
-      for (const r of rows) console.log(`${r.tag}\tstep ${r.step}\t${valueText(r.value)}`);
-      printDamage(damage);
+      const { events, damage, files } = await readEventsAt(path);
+      const rows = events.flatMap((e) => (e.summary?.values ?? []).filter((v) => !o.tag || v.tag.includes(o.tag)).map((v) => ({ file: e.file ?? path, tag: v.tag, step: e.step, wallTime: e.wallTime, kind: v.kind, value: v })));
+      if (o.json) {
+        console.log(JSON.stringify({ files, events: rows, fileVersions: events.filter((e) => e.fileVersion).map((e) => e.fileVersion), damage }, (_, v) => (v instanceof Uint8Array ? `<${v.length} bytes>` : v), 2));
+      } else {
+        notEventFiles(path, damage, events.length, files.length);
+        let file: string | undefined;
+        for (const r of rows) {
+          // A run of several event files (resumes, evaluations): a heading before each file's events
+          if (files.length > 1 && r.file !== file) console.log(`${file === undefined ? '' : '\n'}${basename((file = r.file))}:`);
+          console.log(`${r.tag}\tstep ${r.step}\t${valueText(r.value)}`);
+        }
+        printDamage(damage);
+      }
+      if (damage.some((d) => d.kind === 'not-an-event-file') || files.length === 0) process.exitCode = 1;
     });
+}
+
+async function readEventsAt(path: string): Promise<{ events: DecodedEvent[]; damage: Damage[]; files: string[] }> {
+  if (statSync(path).isDirectory()) return readRunDirectory(path);
+  return { ...(await readEvents(path)), files: [path] };
+}
+
+/** Stops with a sentence when nothing read is an event file (a run directory without event files, or e.g. /etc/passwd). */
+function notEventFiles(path: string, damage: Damage[], events: number, files: number): void {
+  if (files === 0) throw new Error(`No TensorBoard event files (events.out.tfevents.*) in ${path}`);
+  const rejected = damage.filter((d) => d.kind === 'not-an-event-file');
+  if (events === 0 && rejected.length === files) {
+    throw new Error(`${rejected.map((d) => d.file).join(', ')} ${files === 1 ? 'is not a TensorBoard event file' : 'are not TensorBoard event files'} (${rejected[0]!.message})`);
+  }
 }
 
 function printDamage(damage: Damage[]): void {

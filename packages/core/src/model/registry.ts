@@ -76,6 +76,11 @@ export function registerAlias(alias: string, target: string): void {
   aliases.set(alias, target);
 }
 
+/** The registered aliases as [alias, target] pairs, sorted by alias. */
+export function listAliases(): [alias: string, target: string][] {
+  return [...aliases.entries()].sort(([a], [b]) => a.localeCompare(b));
+}
+
 export interface ArchitectureFilter {
   family?: string;
   source?: ArchitectureSource;

@@ -38,6 +38,20 @@ function convPadded(
 }
 
 /**
+ * dy's [outHeight, outWidth] window as the convolution's geometry defines it.
+ * tfjs's cpu kernels read only that window of a larger dy (as conv2dTranspose
+ * may pass), so a larger dy is cropped; a smaller one has no defined answer.
+ */
+function dyWindow(ctx: KernelContext, kernel: string, dy: tf.TensorInfo, outHeight: number, outWidth: number): tf.TensorInfo {
+  const [n, ho, wo, co] = dy.shape as [number, number, number, number];
+  if (ho === outHeight && wo === outWidth) return dy;
+  if (ho < outHeight || wo < outWidth) {
+    throw new Error(`cnnlab wasm ${kernel}: dy is ${ho}x${wo} but the convolution's output is ${outHeight}x${outWidth}`);
+  }
+  return ctx.run('Slice', { x: dy }, { begin: [0, 0, 0, 0], size: [n, outHeight, outWidth, co] });
+}
+
+/**
  * dW[kh,kw,c,o] = Σ_{n,i,j} xpad[n, i·s+kh, j·s+kw, c] · dy[n,i,j,o] is itself a
  * convolution: batch ↔ channels swapped, dy as the filter, dilation = the
  * forward stride. It runs on XNNPACK like any forward convolution.
@@ -50,15 +64,15 @@ export function conv2DBackpropFilter(args: { inputs: tf.NamedTensorInfoMap; back
     x.shape as [number, number, number, number], attrs.filterShape, attrs.strides, 1, attrs.pad as never, attrs.dimRoundingMode);
   const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw, padInfo } = info;
   const [, h, w] = x.shape as number[];
-  const [, ho, wo] = dy.shape as number[];
+  const { outHeight: ho, outWidth: wo } = info;
   return withContext(args.backend as WasmBackend, (ctx) => {
     const xT = ctx.run('Transpose', { x }, { perm: [3, 1, 2, 0] }); // [C, H, W, N]
-    const dyT = ctx.run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] }); // [Ho, Wo, N, Co]
+    const dyT = ctx.run('Transpose', { x: dyWindow(ctx, 'Conv2DBackpropFilter', dy, ho, wo) }, { perm: [1, 2, 0, 3] }); // [Ho, Wo, N, Co]
     const grad = convPadded(ctx, xT, dyT, {
       top: padInfo.top,
-      bottom: fh + (ho! - 1) * sh - h! - padInfo.top,
+      bottom: fh + (ho - 1) * sh - h! - padInfo.top,
       left: padInfo.left,
-      right: fw + (wo! - 1) * sw - w! - padInfo.left,
+      right: fw + (wo - 1) * sw - w! - padInfo.left,
     }, [sh, sw]); // [C, fh, fw, Co]
     return ctx.keep(ctx.run('Transpose', { x: grad }, { perm: [1, 2, 0, 3] }));
   });
@@ -78,7 +92,7 @@ export function conv2DBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backe
     attrs.inputShape, filter.shape as [number, number, number, number], attrs.strides, 1, attrs.pad as never, attrs.dimRoundingMode);
   const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw, padInfo } = info;
   const [n, h, w, c] = attrs.inputShape;
-  const [, ho, wo] = dy.shape as number[];
+  const { outHeight: ho, outWidth: wo } = info;
   const mh = Math.ceil((h + padInfo.top) / sh);
   const mw = Math.ceil((w + padInfo.left) / sw);
   const backend = args.backend as WasmBackend;
@@ -86,8 +100,8 @@ export function conv2DBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backe
     // One phase: a convolution of dy with the flipped filter, padded so that it yields dx directly.
     return withContext(backend, (ctx) => {
       const flipped = flippedFilter(ctx, filter, 0, 0, 1, 1);
-      return ctx.keep(convPadded(ctx, dy, flipped, {
-        top: fh - 1 - padInfo.top, bottom: h - ho! + padInfo.top, left: fw - 1 - padInfo.left, right: w - wo! + padInfo.left,
+      return ctx.keep(convPadded(ctx, dyWindow(ctx, 'Conv2DBackpropInput', dy, ho, wo), flipped, {
+        top: fh - 1 - padInfo.top, bottom: h - ho + padInfo.top, left: fw - 1 - padInfo.left, right: w - wo + padInfo.left,
       }));
     });
   }
@@ -95,13 +109,14 @@ export function conv2DBackpropInput(args: { inputs: tf.NamedTensorInfoMap; backe
   // Every allocation may grow the wasm memory and detach earlier views of the heap,
   // so views are taken right before each use.
   withContext(backend, (ctx) => {
+    const dyIn = dyWindow(ctx, 'Conv2DBackpropInput', dy, ho, wo);
     let skippedPhase = false;
     for (let rh = 0; rh < sh; rh++) {
       for (let rw = 0; rw < sw; rw++) {
         const th = Math.ceil((fh - rh) / sh), tw = Math.ceil((fw - rw) / sw);
         if (th <= 0 || tw <= 0) { skippedPhase = true; continue; }
         const sub = flippedFilter(ctx, filter, rh, rw, sh, sw);
-        const phase = convPadded(ctx, dy, sub, { top: th - 1, bottom: mh - ho!, left: tw - 1, right: mw - wo! });
+        const phase = convPadded(ctx, dyIn, sub, { top: th - 1, bottom: mh - ho, left: tw - 1, right: mw - wo });
         scatterPhase(ctx.heap(phase), ctx.heap(dx), { n, h, w, c, mh, mw, sh, sw, offH: rh - padInfo.top, offW: rw - padInfo.left });
       }
     }

@@ -23,13 +23,20 @@ function geometry(xShape: number[], filterShape: number[], attrs: DepthwiseAttrs
   return { ...info, chMul: info.outChannels / info.inChannels };
 }
 
-/** Calls `visit(xOffset, dyOffset, filterOffset)` for every (input pixel, output pixel, tap) triple the forward pass multiplies. */
-function forEachTap(g: ReturnType<typeof geometry>, visit: (xAt: number, dyAt: number, wAt: number) => void): void {
+/**
+ * Calls `visit(xOffset, dyOffset, filterOffset)` for every (input pixel, output pixel, tap) triple the forward pass multiplies.
+ * Only the geometry's [outHeight, outWidth] window of dy is read, as tfjs's cpu kernels do; dy may be larger.
+ */
+function forEachTap(g: ReturnType<typeof geometry>, dyShape: number[], visit: (xAt: number, dyAt: number, wAt: number) => void): void {
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth } = g;
+  const [, dyHeight, dyWidth] = dyShape as [number, number, number];
+  if (dyHeight < outHeight || dyWidth < outWidth) {
+    throw new Error(`cnnlab wasm depthwise backprop: dy is ${dyHeight}x${dyWidth} but the convolution's output is ${outHeight}x${outWidth}`);
+  }
   for (let b = 0; b < batchSize; b++) {
     for (let yR = 0; yR < outHeight; yR++) {
       for (let yC = 0; yC < outWidth; yC++) {
-        const dyAt = ((b * outHeight + yR) * outWidth + yC) * outChannels;
+        const dyAt = ((b * dyHeight + yR) * dyWidth + yC) * outChannels;
         for (let wR = 0; wR < filterHeight; wR++) {
           const xR = yR * g.strideHeight + wR * g.dilationHeight - g.padInfo.top;
           if (xR < 0 || xR >= inHeight) continue;
@@ -53,7 +60,7 @@ export function depthwiseBackpropFilter(args: KernelArgs): tf.TensorInfo {
   const dWv = backend.typedArrayFromHeap(dW).fill(0);
   const xv = backend.typedArrayFromHeap(x), dyv = backend.typedArrayFromHeap(dy);
   const { inChannels, chMul } = g;
-  forEachTap(g, (xAt, dyAt, wAt) => {
+  forEachTap(g, dy.shape, (xAt, dyAt, wAt) => {
     for (let d1 = 0; d1 < inChannels; d1++) {
       const xVal = xv[xAt + d1]!;
       for (let m = 0; m < chMul; m++) dWv[wAt + d1 * chMul + m] += xVal * dyv[dyAt + d1 * chMul + m]!;
@@ -71,7 +78,7 @@ export function depthwiseBackpropInput(args: KernelArgs): tf.TensorInfo {
   const dxv = backend.typedArrayFromHeap(dx).fill(0);
   const wv = backend.typedArrayFromHeap(filter), dyv = backend.typedArrayFromHeap(dy);
   const { inChannels, chMul } = g;
-  forEachTap(g, (xAt, dyAt, wAt) => {
+  forEachTap(g, dy.shape, (xAt, dyAt, wAt) => {
     for (let d1 = 0; d1 < inChannels; d1++) {
       let sum = 0;
       for (let m = 0; m < chMul; m++) sum += dyv[dyAt + d1 * chMul + m]! * wv[wAt + d1 * chMul + m]!;
