@@ -43,12 +43,22 @@ export const API_ENDPOINTS = [
   'GET /api/hparams',
   'GET /api/architectures',
   'GET /api/architectures/:name/summary?depth=<n>',
-  'GET /api/complexity?all=1&names=<name,name>',
+  'GET /api/complexity?all=1&names=<name,name>&input=<size>',
   'GET /api/sweeps',
   'GET /api/sweeps/:sweep',
   'GET /api/searches',
   'GET /api/searches/:search',
 ];
+
+/** The common input size of a complexity comparison: ?input=<side in pixels>, absent for each model's own. */
+function inputSizeOf(raw: unknown): number | null {
+  if (raw === undefined || raw === '' || raw === 'default') return null;
+  const size = Number(raw);
+  if (typeof raw !== 'string' || !Number.isInteger(size) || size < 8 || size > 1024) {
+    throw new HttpError(400, `input must be an image side from 8 to 1024 pixels (or "default"), got "${String(raw)}"`);
+  }
+  return size;
+}
 
 const notBuiltPage = (clientDir: string) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>cnnlab dashboard: client not built</title>
@@ -138,7 +148,7 @@ export function createDashboardApp(o: DashboardAppOptions): express.Express {
   api.get('/complexity', async (req, res) => {
     const all = req.query.all === '1' || req.query.all === 'true';
     const names = typeof req.query.names === 'string' && req.query.names ? req.query.names.split(',').map((n) => n.trim()).filter(Boolean) : undefined;
-    res.json(await complexity.compare({ all, names }));
+    res.json(await complexity.compare({ all, names, inputSize: inputSizeOf(req.query.input) }));
   });
 
   api.get('/sweeps', async (_req, res) => {
