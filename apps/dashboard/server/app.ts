@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ComplexityCache, architectures } from './complexity.js';
+import { costsOf } from './costs.js';
 import { downloadName, scalarsCsv, scalarsJson } from './export.js';
 import { HttpError } from './paths.js';
 import { RunStore, diagnosisOf, hparamsOfRun, type RunStoreOptions } from './store.js';
@@ -41,6 +42,7 @@ export const API_ENDPOINTS = [
   'GET /api/runs/:run/export.csv',
   'GET /api/runs/:run/export.json',
   'GET /api/hparams',
+  'GET /api/costs',
   'GET /api/architectures',
   'GET /api/architectures/:name/summary?depth=<n>',
   'GET /api/complexity?all=1&names=<name,name>&input=<size>',
@@ -129,6 +131,10 @@ export function createDashboardApp(o: DashboardAppOptions): express.Express {
 
   api.get('/hparams', async (_req, res) => {
     res.json(await store.hparams());
+  });
+
+  api.get('/costs', async (_req, res) => {
+    res.json(await costsOf(await store.all()));
   });
 
   api.get('/architectures', async (_req, res) => {

@@ -85,6 +85,12 @@ export class RunStore {
     return run;
   }
 
+  /** Every run, up to date. */
+  async all(): Promise<RunState[]> {
+    await this.scan();
+    return [...this.runs.values()];
+  }
+
   async list(): Promise<RunsResponse> {
     await this.scan();
     const runs = await Promise.all([...this.runs.values()].map((run) => summaryOf(run)));
@@ -210,22 +216,30 @@ function flatten(value: unknown, prefix = '', out: Record<string, HParamValue> =
   return out;
 }
 
-/** A run's hyper-parameters (hparams plugin session start, else config.json) and its final metrics. */
+/** cnnlab's hyper-parameters of a run's config.json, or null when it is not a cnnlab config. */
+function finalHParams(config: Record<string, unknown> | null): Record<string, HParamValue> | null {
+  if (!config) return null;
+  try {
+    return hparamsOf(config as unknown as TrainConfig);
+  } catch {
+    return null;
+  }
+}
+
+/** A run's hyper-parameters (hparams plugin session start, with cnnlab's config.json's final values over it; else config.json) and its final metrics. */
 export async function hparamsOfRun(run: RunState): Promise<RunHParams> {
   const { status } = await run.status();
   const report = run.cnnlabReport;
   let source: RunHParams['source'] = null;
   let hparams: Record<string, HParamValue> = {};
+  // A resumed run (a promoted sweep trial) logs no new session start: its config.json holds the final values.
+  const finalConfig = finalHParams(run.configJson);
   if (run.session) {
     source = 'events';
-    hparams = { ...run.session.hparams };
+    hparams = { ...run.session.hparams, ...finalConfig };
   } else if (run.configJson) {
     source = 'config';
-    try {
-      hparams = hparamsOf(run.configJson as unknown as TrainConfig);
-    } catch {
-      hparams = flatten(run.configJson);
-    }
+    hparams = finalConfig ?? flatten(run.configJson);
   }
   const metrics: Record<string, number | null> = {};
   const d = diagnosisOf(run);
