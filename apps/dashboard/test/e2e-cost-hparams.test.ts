@@ -120,10 +120,15 @@ describe.runIf(RUN_BROWSER_TESTS)('cost, complexity and hyper-parameters in a br
     const best = [...runs].sort((a, b) => b.bestValAcc - a.bestValAcc)[0]!;
     expect(await page.locator(`[data-testid=pc-line][data-run="${best.name}"]`).getAttribute('stroke')).toBe('rgb(253,231,37)');
     expect(new Set(await attr(page.getByTestId('pc-line'), 'stroke')).size).toBeGreaterThan(10);
-    // Axis titles sit on one line and do not overlap.
-    const titles = await page.getByTestId('pc-axis-name').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ left: r.left, right: r.right, top: r.top })));
-    expect(new Set(titles.map((t) => Math.round(t.top))).size).toBe(1);
+    // Axis titles end on one baseline (none staggered) and do not overlap.
+    const titles = await page.getByTestId('pc-axis-name').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ left: r.left, right: r.right, bottom: r.bottom })));
+    expect(new Set(titles.map((t) => Math.round(t.bottom))).size).toBe(1);
     for (let i = 1; i < titles.length; i++) expect(titles[i]!.left).toBeGreaterThanOrEqual(titles[i - 1]!.right);
+    // Tick labels of one axis never overlap (19 runs: the arch axis has 11 categories).
+    for (const axis of await page.getByTestId('pc-axis').all()) {
+      const ticks = await axis.getByTestId('pc-tick').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()).map((r) => ({ top: r.top, bottom: r.bottom })).sort((a, b) => a.top - b.top));
+      for (let i = 1; i < ticks.length; i++) expect(ticks[i]!.top).toBeGreaterThanOrEqual(ticks[i - 1]!.bottom - 0.5);
+    }
     // The table scrolls inside its card rather than running off the page.
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     await page.screenshot({ path: join(SCREENSHOTS, 'hparams.png'), fullPage: true });

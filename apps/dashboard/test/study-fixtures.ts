@@ -36,7 +36,7 @@ export function writeStudyRun(logdir: string, run: StudyRun): void {
   const history: EpochMetrics[] = Array.from({ length: epochs }, (_, i) => {
     const f = (i + 1) / epochs;
     return {
-      epoch: i + 1, trainLoss: 1.5 - f * (0.6 + run.bestValAcc), valLoss: 1.6 - f * (0.4 + run.bestValAcc), trainAcc: run.bestValAcc * f + 0.02, valAcc: run.bestValAcc - (1 - f) * 0.2,
+      epoch: i + 1, trainLoss: 1.5 - f * (0.3 + run.bestValAcc), valLoss: 1.6 - f * (0.4 + run.bestValAcc), trainAcc: run.bestValAcc * f + 0.02, valAcc: run.bestValAcc - (1 - f) * 0.2,
       lr: config.lr, seconds: 10, imagesPerSecond: run.imagesPerSecond,
     };
   });
