@@ -6,6 +6,7 @@ import { ComplexityCache, architectures } from './complexity.js';
 import { costsOf } from './costs.js';
 import { downloadName, scalarsCsv, scalarsJson } from './export.js';
 import { HttpError } from './paths.js';
+import { ScalarsJsonCache } from './scalars-cache.js';
 import { RunStore, diagnosisOf, hparamsOfRun, type RunStoreOptions } from './store.js';
 import { StudyStore } from './studies.js';
 import type { ScalarsResponse } from './types.js';
@@ -78,6 +79,7 @@ export function createDashboardApp(o: DashboardAppOptions): express.Express {
   const store = new RunStore(o.logdir, o);
   const studies = new StudyStore(o.logdir, o.scanIntervalMs);
   const complexity = new ComplexityCache();
+  const wholeSeries = new ScalarsJsonCache();
   const clientDir = o.clientDir ?? join(packageRoot(), 'dist', 'client');
   const app = express();
   app.disable('x-powered-by');
@@ -105,9 +107,13 @@ export function createDashboardApp(o: DashboardAppOptions): express.Express {
     const run = await store.get(req.params.run);
     const since = typeof req.query.since === 'string' ? req.query.since : undefined;
     const tags = typeof req.query.tags === 'string' && req.query.tags ? new Set(req.query.tags.split(',')) : undefined;
-    const { reset, series } = run.pointsSince(since, tags);
-    const body: ScalarsResponse = { run: run.name, cursor: run.cursor, reset, series, roles: run.roles, warnings: run.warnings };
-    res.json(body);
+    const body = (): ScalarsResponse => {
+      const { reset, series } = run.pointsSince(since, tags);
+      return { run: run.name, cursor: run.cursor, reset, series, roles: run.roles, warnings: run.warnings };
+    };
+    if (since) return void res.json(body());
+    const key = `${run.name}\n${run.version}\n${tags ? [...tags].sort().join(',') : '*'}`;
+    res.type('json').send(wholeSeries.get(key, body));
   });
 
   api.get('/runs/:run/diagnosis', async (req, res) => {

@@ -70,6 +70,12 @@ export class RunState {
     return `${this.generation}.${this.seq}`;
   }
 
+  /** Changes whenever anything the run's summary is made of changes: events, report.json, config.json, warnings. */
+  get version(): string {
+    const file = (f: JsonFile<unknown> | null) => (f ? `${f.mtimeMs}:${f.size}` : '-');
+    return `${this.cursor}|${file(this.report)}|${file(this.config)}|${this.warnings.join('\n').length}`;
+  }
+
   get eventFiles(): number {
     return this.tails.size;
   }

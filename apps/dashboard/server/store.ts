@@ -24,6 +24,7 @@ export class RunStore {
   private scanning: Promise<void> | null = null;
   private scanWarnings: string[] = [];
   private readonly scanIntervalMs: number;
+  private readonly summaries = new WeakMap<RunState, { key: string; summary: RunSummary }>();
   /** The logdir's real path, or null while it does not exist. */
   private readonly rootPath: () => Promise<string | null>;
 
@@ -85,21 +86,42 @@ export class RunStore {
     return run;
   }
 
-  /** Every run, up to date. */
+  /**
+   * Waits for the first scan; after it, a due scan runs in the background and the runs as last scanned are
+   * served (a logdir of a thousand runs takes long to poll), unless scanIntervalMs is 0 (always fresh).
+   */
+  private async whenScanned(): Promise<void> {
+    const due = this.scan();
+    if (this.scanned === 0 || this.scanIntervalMs === 0) await due;
+    else due.catch((error: unknown) => this.scanWarnings.push(`Could not rescan ${this.logdir}: ${(error as Error).message}`));
+  }
+
+  /** Every run, as last scanned. */
   async all(): Promise<RunState[]> {
-    await this.scan();
+    await this.whenScanned();
     return [...this.runs.values()];
   }
 
+  /** summaryOf, computed again only when the run or its status changed. */
+  private async summary(run: RunState): Promise<RunSummary> {
+    const { status, message } = await run.status();
+    const key = `${run.version}|${status}|${message ?? ''}`;
+    const cached = this.summaries.get(run);
+    if (cached?.key === key) return cached.summary;
+    const summary = await summaryOf(run);
+    this.summaries.set(run, { key, summary });
+    return summary;
+  }
+
   async list(): Promise<RunsResponse> {
-    await this.scan();
-    const runs = await Promise.all([...this.runs.values()].map((run) => summaryOf(run)));
+    await this.whenScanned();
+    const runs = await Promise.all([...this.runs.values()].map((run) => this.summary(run)));
     runs.sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? '') || a.name.localeCompare(b.name));
     return { logdir: this.logdir, runs, warnings: this.scanWarnings };
   }
 
   async hparams(): Promise<HParamsResponse> {
-    await this.scan();
+    await this.whenScanned();
     const runs = await Promise.all([...this.runs.values()].map((run) => hparamsOfRun(run)));
     runs.sort((a, b) => a.run.localeCompare(b.run));
     const columns = new Map<string, HParamValue[]>();
