@@ -21,6 +21,8 @@ export class RunStore {
   readonly logdir: string;
   private readonly runs = new Map<string, RunState>();
   private scanned = 0;
+  /** How long the last scan took. */
+  private scanMs = 0;
   private scanning: Promise<void> | null = null;
   private scanWarnings: string[] = [];
   private readonly scanIntervalMs: number;
@@ -37,9 +39,13 @@ export class RunStore {
   /** Finds new and removed runs and reads what is new in every run (at most once per scan interval). */
   scan(force = false): Promise<void> {
     if (this.scanning) return this.scanning;
-    if (!force && Date.now() - this.scanned < this.scanIntervalMs) return Promise.resolve();
+    // A large logdir takes seconds to poll: scanning at most a fifth of the time leaves the file system to requests.
+    const interval = this.scanIntervalMs === 0 ? 0 : Math.max(this.scanIntervalMs, 4 * this.scanMs);
+    if (!force && Date.now() - this.scanned < interval) return Promise.resolve();
+    const started = Date.now();
     this.scanning = this.scanOnce().finally(() => {
       this.scanned = Date.now();
+      this.scanMs = this.scanned - started;
       this.scanning = null;
     });
     return this.scanning;
