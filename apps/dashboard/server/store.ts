@@ -14,6 +14,20 @@ export interface RunStoreOptions {
   scanIntervalMs?: number;
 }
 
+/**
+ * Runs read at once during a scan: reading a run decodes all its new events before they are kept as points, so
+ * reading a thousand runs at once would hold every event of the logdir in memory at the same time.
+ */
+const SCAN_CONCURRENCY = 8;
+
+async function eachLimited<T>(items: T[], limit: number, job: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await job(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
 const iso = (seconds: number | null | undefined) => (seconds ? new Date(seconds * 1000).toISOString() : null);
 
 /** The runs under one logdir: found as TensorBoard finds them (any directory holding event files) plus cnnlab's run directories. */
@@ -72,7 +86,7 @@ export class RunStore {
     }
     for (const name of this.runs.keys()) if (!names.has(name)) this.runs.delete(name);
     for (const name of names) if (!this.runs.has(name)) this.runs.set(name, new RunState(name, name === '.' ? root : join(root, ...name.split('/'))));
-    await Promise.all([...this.runs.values()].map((run) => run.update()));
+    await eachLimited([...this.runs.values()], SCAN_CONCURRENCY, (run) => run.update());
     this.scanWarnings = warnings;
   }
 
