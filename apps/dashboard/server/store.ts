@@ -18,7 +18,7 @@ export interface RunStoreOptions {
  * Runs read at once during a scan: reading a run decodes all its new events before they are kept as points, so
  * reading a thousand runs at once would hold every event of the logdir in memory at the same time.
  */
-const SCAN_CONCURRENCY = 8;
+const SCAN_CONCURRENCY = 4;
 
 async function eachLimited<T>(items: T[], limit: number, job: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -198,7 +198,10 @@ async function summaryOf(run: RunState): Promise<RunSummary> {
   const { status, message } = await run.status();
   const report = run.cnnlabReport;
   let lastStep: number | null = null;
-  for (const points of run.series.values()) for (const p of points) if (lastStep === null || p.step > lastStep) lastStep = p.step;
+  for (const points of run.series.values()) {
+    const max = points.maxStep();
+    if (max !== null && (lastStep === null || max > lastStep)) lastStep = max;
+  }
   const common = {
     name: run.name,
     status,
