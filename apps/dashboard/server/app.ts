@@ -113,7 +113,9 @@ export function createDashboardApp(o: DashboardAppOptions): express.Express {
     };
     if (since) return void res.json(body());
     const key = `${run.name}\n${run.version}\n${tags ? [...tags].sort().join(',') : '*'}`;
-    res.type('json').send(wholeSeries.get(key, body));
+    const cached = wholeSeries.get(key, body);
+    res.type('json').setHeader('ETag', cached.etag);
+    res.send(cached.body);
   });
 
   api.get('/runs/:run/diagnosis', async (req, res) => {

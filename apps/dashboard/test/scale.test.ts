@@ -13,8 +13,10 @@ describe('whole-series JSON cache', () => {
     const app = createDashboardApp({ logdir, scanIntervalMs: 0 });
     const first = (await request(app).get('/api/runs/live/scalars').expect(200).expect('content-type', /json/)).body as ScalarsResponse;
     expect(first.series['Loss/train']).toHaveLength(3);
-    const again = (await request(app).get('/api/runs/live/scalars').expect(200)).body as ScalarsResponse;
-    expect(again).toEqual(first);
+    const res = await request(app).get('/api/runs/live/scalars').expect(200);
+    expect(res.body as ScalarsResponse).toEqual(first);
+    // Unchanged: a client holding the ETag gets 304.
+    await request(app).get('/api/runs/live/scalars').set('If-None-Match', res.headers.etag!).expect(304);
     writer.scalar('Loss/train', 0.1, 4, { legacy: true });
     writer.flush();
     const next = (await request(app).get('/api/runs/live/scalars').expect(200)).body as ScalarsResponse;
@@ -40,7 +42,8 @@ describe('whole-series JSON cache', () => {
     expect(builds).toBe(3);
     cache.get('b', build(2));
     expect(builds).toBe(4);
-    expect(cache.get('x', () => ({ n: Number.NaN }))).toBe('{"n":null}');
+    expect(cache.get('x', () => ({ n: Number.NaN })).body.toString()).toBe('{"n":null}');
+    expect(cache.get('x', () => ({})).etag).toMatch(/^W\/"/);
   });
 });
 
