@@ -18,7 +18,7 @@ export interface RunStoreOptions {
  * Runs read at once during a scan: reading a run decodes all its new events before they are kept as points, so
  * reading a thousand runs at once would hold every event of the logdir in memory at the same time.
  */
-const SCAN_CONCURRENCY = 4;
+const SCAN_CONCURRENCY = 2;
 
 async function eachLimited<T>(items: T[], limit: number, job: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
