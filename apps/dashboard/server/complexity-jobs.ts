@@ -39,20 +39,32 @@ export class ComplexityWorker {
   private nextId = 1;
   private readonly waiting = new Map<number, { resolve: (v: ComplexityRow | SummaryResponse) => void; reject: (e: Error) => void }>();
   private idleTimer: NodeJS.Timeout | null = null;
+  private readonly queued: ComplexityJob[] = [];
+  private busy = false;
 
   constructor(private readonly idleMs = 15_000) {}
 
   run(job: Extract<JobInput, { kind: 'row' }>): Promise<ComplexityRow>;
   run(job: Extract<JobInput, { kind: 'summary' }>): Promise<SummaryResponse>;
   run(job: JobInput): Promise<ComplexityRow | SummaryResponse> {
-    const worker = this.ensure();
     const id = this.nextId++;
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = null;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      worker.postMessage({ ...job, id } as ComplexityJob);
+      // A summary (one model, a table someone is waiting for) goes before the rows of a whole comparison.
+      const urgent = job.kind === 'summary';
+      const at = urgent ? this.queued.findIndex((q) => q.kind !== 'summary') : -1;
+      this.queued.splice(at === -1 ? this.queued.length : at, 0, { ...job, id } as ComplexityJob);
+      this.pump();
     });
+  }
+
+  /** Hands the worker the next job when it is free: one at a time, so that the queue's order holds. */
+  private pump(): void {
+    if (this.busy || !this.queued.length) return;
+    this.busy = true;
+    this.ensure().postMessage(this.queued.shift()!);
   }
 
   /** Ends the worker now (pending jobs fail). */
@@ -60,6 +72,10 @@ export class ComplexityWorker {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     const worker = this.worker;
     this.worker = null;
+    this.busy = false;
+    this.queued.length = 0;
+    for (const job of this.waiting.values()) job.reject(new Error('The complexity worker was closed'));
+    this.waiting.clear();
     if (worker) await worker.terminate();
   }
 
@@ -71,12 +87,17 @@ export class ComplexityWorker {
       const job = this.waiting.get(reply.id);
       if (!job) return;
       this.waiting.delete(reply.id);
+      this.busy = false;
       if (reply.ok) job.resolve(reply.value);
       else job.reject(new Error(reply.error));
+      this.pump();
       if (this.waiting.size === 0) this.scheduleIdle();
     });
     const fail = (error: Error) => {
-      if (this.worker === worker) this.worker = null;
+      if (this.worker !== worker) return;
+      this.worker = null;
+      this.busy = false;
+      this.queued.length = 0;
       for (const job of this.waiting.values()) job.reject(error);
       this.waiting.clear();
     };

@@ -64,3 +64,13 @@ describe('complexity off the request path', () => {
     expect(body.failed.map((f) => f.name)).toEqual(['alexnet-d2l']);
   });
 });
+
+describe('the worker\'s queue', () => {
+  it('answers a summary before the rows of a comparison asked for earlier', async () => {
+    const order: string[] = [];
+    const rows = get<ComplexityResponse>('/api/complexity?names=resnet18-d2l,densenet-d2l,googlenet-d2l&input=96').then(() => order.push('rows'));
+    const summary = get('/api/architectures/nin/summary?depth=1').then(() => order.push('summary'));
+    await Promise.all([rows, summary]);
+    expect(order).toEqual(['summary', 'rows']);
+  });
+});
