@@ -1,5 +1,5 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
-import { defineConfig } from 'vite';
+import { defaultClientConditions, defineConfig } from 'vite';
 
 /**
  * The browser client: index.html + src/ → dist/client, served by the dashboard server.
@@ -10,6 +10,8 @@ export default defineConfig({
   root: import.meta.dirname,
   base: './',
   plugins: [svelte()],
+  // Workspace packages from source (@cnnlab/analysis/formulas needs no build first).
+  resolve: { conditions: ['@cnnlab/source', ...defaultClientConditions] },
   build: {
     outDir: 'dist/client',
     emptyOutDir: true,

@@ -10,7 +10,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   root: import.meta.dirname,
   plugins: [svelte(), svelteTesting()],
-  resolve: { conditions: ['browser'] },
+  resolve: { conditions: ['@cnnlab/source', 'browser'] },
   ssr: { resolve: { conditions: ['@cnnlab/source'] } },
   test: {
     name: 'dashboard',

@@ -3,9 +3,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ComplexityCache, architectures } from './complexity.js';
+import { costsOf } from './costs.js';
 import { downloadName, scalarsCsv, scalarsJson } from './export.js';
 import { checkHost, CONTENT_SECURITY_POLICY } from './host-check.js';
 import { HttpError } from './paths.js';
+import { ScalarsJsonCache } from './scalars-cache.js';
 import { RunStore, diagnosisOf, hparamsOfRun, type RunStoreOptions } from './store.js';
 import { StudyStore } from './studies.js';
 import { mountQueueRoutes } from './queue.js';
@@ -47,9 +49,10 @@ export const API_ENDPOINTS = [
   'GET /api/runs/:run/export.csv',
   'GET /api/runs/:run/export.json',
   'GET /api/hparams',
+  'GET /api/costs',
   'GET /api/architectures',
   'GET /api/architectures/:name/summary?depth=<n>',
-  'GET /api/complexity?all=1&names=<name,name>',
+  'GET /api/complexity?all=1&names=<name,name>&input=<size>',
   'GET /api/sweeps',
   'GET /api/sweeps/:sweep',
   'GET /api/searches',
@@ -57,6 +60,16 @@ export const API_ENDPOINTS = [
   'GET /api/sweeps/:sweep/queue',
   'GET /api/searches/:search/queue',
 ];
+
+/** The common input size of a complexity comparison: ?input=<side in pixels>, absent for each model's own. */
+function inputSizeOf(raw: unknown): number | null {
+  if (raw === undefined || raw === '' || raw === 'default') return null;
+  const size = Number(raw);
+  if (typeof raw !== 'string' || !Number.isInteger(size) || size < 8 || size > 1024) {
+    throw new HttpError(400, `input must be an image side from 8 to 1024 pixels (or "default"), got "${String(raw)}"`);
+  }
+  return size;
+}
 
 const notBuiltPage = (clientDir: string) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>cnnlab dashboard: client not built</title>
@@ -74,6 +87,7 @@ export function createDashboardApp(o: DashboardAppOptions): express.Express {
   const store = new RunStore(o.logdir, o);
   const studies = new StudyStore(o.logdir, o.scanIntervalMs);
   const complexity = new ComplexityCache();
+  const wholeSeries = new ScalarsJsonCache();
   const clientDir = o.clientDir ?? join(packageRoot(), 'dist', 'client');
   const app = express();
   app.disable('x-powered-by');
@@ -104,9 +118,15 @@ export function createDashboardApp(o: DashboardAppOptions): express.Express {
     const run = await store.get(req.params.run);
     const since = typeof req.query.since === 'string' ? req.query.since : undefined;
     const tags = typeof req.query.tags === 'string' && req.query.tags ? new Set(req.query.tags.split(',')) : undefined;
-    const { reset, series } = run.pointsSince(since, tags);
-    const body: ScalarsResponse = { run: run.name, cursor: run.cursor, reset, series, roles: run.roles, warnings: run.warnings };
-    res.json(body);
+    const body = (): ScalarsResponse => {
+      const { reset, series } = run.pointsSince(since, tags);
+      return { run: run.name, cursor: run.cursor, reset, series, roles: run.roles, warnings: run.warnings };
+    };
+    if (since) return void res.json(body());
+    const key = `${run.name}\n${run.version}\n${tags ? [...tags].sort().join(',') : '*'}`;
+    const cached = wholeSeries.get(key, body);
+    res.type('json').setHeader('ETag', cached.etag);
+    res.send(cached.body);
   });
 
   api.get('/runs/:run/diagnosis', async (req, res) => {
@@ -138,6 +158,10 @@ export function createDashboardApp(o: DashboardAppOptions): express.Express {
     res.json(await store.hparams());
   });
 
+  api.get('/costs', async (_req, res) => {
+    res.json(await costsOf(await store.all()));
+  });
+
   api.get('/architectures', async (_req, res) => {
     res.json(await architectures());
   });
@@ -155,7 +179,7 @@ export function createDashboardApp(o: DashboardAppOptions): express.Express {
   api.get('/complexity', async (req, res) => {
     const all = req.query.all === '1' || req.query.all === 'true';
     const names = typeof req.query.names === 'string' && req.query.names ? req.query.names.split(',').map((n) => n.trim()).filter(Boolean) : undefined;
-    res.json(await complexity.compare({ all, names }));
+    res.json(await complexity.compare({ all, names, inputSize: inputSizeOf(req.query.input) }));
   });
 
   api.get('/sweeps', async (_req, res) => {

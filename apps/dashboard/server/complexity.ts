@@ -1,5 +1,5 @@
-import { compareArchitectures } from '@cnnlab/analysis';
-import { closeMatches, createModel, hasArchitecture, listArchitectures, loadInstalledFamilies, summarize } from '@cnnlab/core';
+import { closeMatches, hasArchitecture, listArchitectures, loadInstalledFamilies } from '@cnnlab/core';
+import { ComplexityWorker } from './complexity-jobs.js';
 import { HttpError } from './paths.js';
 import type { ArchitectureInfo, ArchitecturesResponse, ComplexityResponse, ComplexityRow, SummaryResponse } from './types.js';
 
@@ -38,41 +38,34 @@ async function requireArchitecture(name: string): Promise<void> {
   }
 }
 
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 /**
- * compareArchitectures and summaries, computed on first request and kept: building a model takes from
- * milliseconds to seconds (the ImageNet VGGs), so models are built one at a time with the event loop
- * served in between, and each result is kept for the server's lifetime.
+ * compareArchitectures rows and summaries, computed in a worker thread (ComplexityWorker) so that no request
+ * waits behind a model being built, and kept for the server's lifetime.
  */
 export class ComplexityCache {
   private readonly rows = new Map<string, Promise<ComplexityRow>>();
   private readonly summaries = new Map<string, Promise<SummaryResponse>>();
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly worker = new ComplexityWorker();
 
-  private serial<T>(job: () => T): Promise<T> {
-    const result = this.queue.then(async () => {
-      await yieldToEventLoop();
-      return job();
-    });
-    this.queue = result.catch(() => undefined);
-    return result;
-  }
-
-  private row(name: string): Promise<ComplexityRow> {
-    let row = this.rows.get(name);
+  private row(name: string, inputSize: number | null): Promise<ComplexityRow> {
+    const key = `${name}@${inputSize ?? 'default'}`;
+    let row = this.rows.get(key);
     if (!row) {
-      row = this.serial(() => compareArchitectures([name])[0] as ComplexityRow);
-      row.catch(() => this.rows.delete(name));
-      this.rows.set(name, row);
+      row = this.worker.run({ kind: 'row', name, inputSize });
+      row.catch(() => this.rows.delete(key));
+      this.rows.set(key, row);
     }
     return row;
   }
 
-  /** Rows for `names`, or for every registered model (those above LARGE_MODEL_PARAMS only with `all`). */
-  async compare(o: { all?: boolean; names?: string[] } = {}): Promise<ComplexityResponse> {
+  /**
+   * Rows for `names`, or for every registered model (those above LARGE_MODEL_PARAMS only with `all`),
+   * at each model's own input or at one common `inputSize` (height = width).
+   */
+  async compare(o: { all?: boolean; names?: string[]; inputSize?: number | null } = {}): Promise<ComplexityResponse> {
     await loadFamilies();
     const all = o.all ?? false;
+    const inputSize = o.inputSize ?? null;
     const excluded: ComplexityResponse['excluded'] = [];
     let chosen: string[];
     if (o.names?.length) {
@@ -87,15 +80,15 @@ export class ComplexityCache {
       }
     }
     const started = Date.now();
-    const cached = chosen.every((n) => this.rows.has(n));
-    const settled = await Promise.allSettled(chosen.map((n) => this.row(n)));
+    const cached = chosen.every((n) => this.rows.has(`${n}@${inputSize ?? 'default'}`));
+    const settled = await Promise.allSettled(chosen.map((n) => this.row(n, inputSize)));
     const rows: ComplexityRow[] = [];
     const failed: ComplexityResponse['failed'] = [];
     settled.forEach((r, i) => {
       if (r.status === 'fulfilled') rows.push(r.value);
       else failed.push({ name: chosen[i]!, error: (r.reason as Error)?.message ?? String(r.reason) });
     });
-    return { rows, excluded, failed, limit: LARGE_MODEL_PARAMS, all, computedMs: cached ? 0 : Date.now() - started };
+    return { rows, excluded, failed, limit: LARGE_MODEL_PARAMS, all, inputSize, computedMs: cached ? 0 : Date.now() - started };
   }
 
   /** summarize(createModel(name), {depth}): per-layer rows (depth null = every layer) or per-block rows. */
@@ -104,18 +97,15 @@ export class ComplexityCache {
     const key = `${name.toLowerCase()}@${depth ?? 'all'}`;
     let summary = this.summaries.get(key);
     if (!summary) {
-      summary = this.serial(() => {
-        const model = createModel(name);
-        try {
-          const s = summarize(model, depth === null ? {} : { depth });
-          return { name: s.name, input: s.input, depth, rows: s.rows, totals: s.totals };
-        } finally {
-          model.dispose();
-        }
-      });
+      summary = this.worker.run({ kind: 'summary', name: name.toLowerCase(), depth });
       summary.catch(() => this.summaries.delete(key));
       this.summaries.set(key, summary);
     }
     return summary;
+  }
+
+  /** Ends the worker thread. */
+  close(): Promise<void> {
+    return this.worker.close();
   }
 }

@@ -52,8 +52,8 @@ export function curveRoles(tags: Iterable<string>): CurveRoles {
 }
 
 /** Per-epoch metrics from scalar series, as `cnnlab diagnose` builds them for runs of other tools. */
-export function historyFromSeries(series: ReadonlyMap<string, readonly Point[]>, roles: CurveRoles = curveRoles(series.keys())): EpochMetrics[] {
-  const get = (tag: string | undefined) => (tag ? (series.get(tag) ?? []) : []);
+export function historyFromSeries(series: ReadonlyMap<string, Iterable<Point>>, roles: CurveRoles = curveRoles(series.keys())): EpochMetrics[] {
+  const get = (tag: string | undefined): Point[] => (tag ? [...(series.get(tag) ?? [])] : []);
   const val = get(roles.valLoss);
   const lastByStep = (points: readonly Point[]) => new Map(points.map((p) => [p.step, p.value]));
   const trainLoss = lastByStep(get(roles.trainLoss));

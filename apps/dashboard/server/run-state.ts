@@ -5,12 +5,10 @@ import { EventFileTail, listEventFiles, type Damage, type DecodedEvent } from '@
 import type { TagMetadata } from '@cnnlab/tfevents';
 import type { RunReport, TrainConfig } from '@cnnlab/trainer';
 import { curveRoles, type Point } from './history.js';
+import { PointColumn } from './point-column.js';
 import type { CurveRoles, HParamValue, RunStatus } from './types.js';
 
-/** A scalar point with its arrival number in this run (what `since` cursors count). */
-export interface StoredPoint extends Point {
-  seq: number;
-}
+export type { StoredPoint } from './point-column.js';
 
 /** Cursors from an earlier server process (or an earlier reading of rewritten files) must not match. */
 const INSTANCE = randomBytes(3).toString('hex');
@@ -45,7 +43,7 @@ export class RunState {
   private tagMetadata: TagMetadata = new Map();
   private generation = '';
   private seq = 0;
-  readonly series = new Map<string, StoredPoint[]>();
+  readonly series = new Map<string, PointColumn>();
   firstWallTime: number | null = null;
   lastWallTime: number | null = null;
   session: SessionInfo | null = null;
@@ -68,6 +66,12 @@ export class RunState {
 
   get cursor(): string {
     return `${this.generation}.${this.seq}`;
+  }
+
+  /** Changes whenever anything the run's summary is made of changes: events, report.json, config.json, warnings. */
+  get version(): string {
+    const file = (f: JsonFile<unknown> | null) => (f ? `${f.mtimeMs}:${f.size}` : '-');
+    return `${this.cursor}|${file(this.report)}|${file(this.config)}|${this.warnings.join('\n').length}`;
   }
 
   get eventFiles(): number {
@@ -144,7 +148,7 @@ export class RunState {
     for (const value of event.summary?.values ?? []) {
       if (value.kind === 'scalar') {
         let points = this.series.get(value.tag);
-        if (!points) this.series.set(value.tag, (points = []));
+        if (!points) this.series.set(value.tag, (points = new PointColumn()));
         points.push({ step: event.step, wallTime: event.wallTime, value: value.value, seq: ++this.seq });
       } else if (value.kind === 'hparams') {
         const { sessionStartInfo, sessionEndInfo, experiment } = value.data;
@@ -270,8 +274,8 @@ export class RunState {
       if (tags && !tags.has(tag)) continue;
       // Points arrive in seq order: find the first new one from the end.
       let i = points.length;
-      while (i > 0 && points[i - 1]!.seq > after) i--;
-      if (i < points.length || reset) series[tag] = points.slice(i).map(({ step, wallTime, value }) => ({ step, wallTime, value }));
+      while (i > 0 && points.seqAt(i - 1) > after) i--;
+      if (i < points.length || reset) series[tag] = points.slice(i);
     }
     return { reset, series };
   }

@@ -15,6 +15,20 @@ export interface RunStoreOptions {
   scanIntervalMs?: number;
 }
 
+/**
+ * Runs read at once during a scan: reading a run decodes all its new events before they are kept as points, so
+ * reading a thousand runs at once would hold every event of the logdir in memory at the same time.
+ */
+const SCAN_CONCURRENCY = 2;
+
+async function eachLimited<T>(items: T[], limit: number, job: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await job(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
 const iso = (seconds: number | null | undefined) => (seconds ? new Date(seconds * 1000).toISOString() : null);
 
 /** The runs under one logdir: found as TensorBoard finds them (any directory holding event files) plus cnnlab's run directories. */
@@ -22,9 +36,12 @@ export class RunStore {
   readonly logdir: string;
   private readonly runs = new Map<string, RunState>();
   private scanned = 0;
+  /** How long the last scan took. */
+  private scanMs = 0;
   private scanning: Promise<void> | null = null;
   private scanWarnings: string[] = [];
   private readonly scanIntervalMs: number;
+  private readonly summaries = new WeakMap<RunState, { key: string; summary: RunSummary }>();
   /** The logdir's real path, or null while it does not exist. */
   private readonly rootPath: () => Promise<string | null>;
 
@@ -37,9 +54,13 @@ export class RunStore {
   /** Finds new and removed runs and reads what is new in every run (at most once per scan interval). */
   scan(force = false): Promise<void> {
     if (this.scanning) return this.scanning;
-    if (!force && Date.now() - this.scanned < this.scanIntervalMs) return Promise.resolve();
+    // A large logdir takes seconds to poll: scanning at most a fifth of the time leaves the file system to requests.
+    const interval = this.scanIntervalMs === 0 ? 0 : Math.max(this.scanIntervalMs, 4 * this.scanMs);
+    if (!force && Date.now() - this.scanned < interval) return Promise.resolve();
+    const started = Date.now();
     this.scanning = this.scanOnce().finally(() => {
       this.scanned = Date.now();
+      this.scanMs = this.scanned - started;
       this.scanning = null;
     });
     return this.scanning;
@@ -66,7 +87,7 @@ export class RunStore {
     }
     for (const name of this.runs.keys()) if (!names.has(name)) this.runs.delete(name);
     for (const name of names) if (!this.runs.has(name)) this.runs.set(name, new RunState(name, name === '.' ? root : join(root, ...name.split('/'))));
-    await Promise.all([...this.runs.values()].map((run) => run.update()));
+    await eachLimited([...this.runs.values()], SCAN_CONCURRENCY, (run) => run.update());
     this.scanWarnings = warnings;
   }
 
@@ -86,15 +107,42 @@ export class RunStore {
     return run;
   }
 
+  /**
+   * Waits for the first scan; after it, a due scan runs in the background and the runs as last scanned are
+   * served (a logdir of a thousand runs takes long to poll), unless scanIntervalMs is 0 (always fresh).
+   */
+  private async whenScanned(): Promise<void> {
+    const due = this.scan();
+    if (this.scanned === 0 || this.scanIntervalMs === 0) await due;
+    else due.catch((error: unknown) => this.scanWarnings.push(`Could not rescan ${this.logdir}: ${(error as Error).message}`));
+  }
+
+  /** Every run, as last scanned. */
+  async all(): Promise<RunState[]> {
+    await this.whenScanned();
+    return [...this.runs.values()];
+  }
+
+  /** summaryOf, computed again only when the run or its status changed. */
+  private async summary(run: RunState): Promise<RunSummary> {
+    const { status, message } = await run.status();
+    const key = `${run.version}|${status}|${message ?? ''}`;
+    const cached = this.summaries.get(run);
+    if (cached?.key === key) return cached.summary;
+    const summary = await summaryOf(run);
+    this.summaries.set(run, { key, summary });
+    return summary;
+  }
+
   async list(): Promise<RunsResponse> {
-    await this.scan();
-    const runs = await Promise.all([...this.runs.values()].map((run) => summaryOf(run)));
+    await this.whenScanned();
+    const runs = await Promise.all([...this.runs.values()].map((run) => this.summary(run)));
     runs.sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? '') || a.name.localeCompare(b.name));
     return { logdir: this.logdir, runs, warnings: this.scanWarnings };
   }
 
   async hparams(): Promise<HParamsResponse> {
-    await this.scan();
+    await this.whenScanned();
     const runs = await Promise.all([...this.runs.values()].map((run) => hparamsOfRun(run)));
     runs.sort((a, b) => a.run.localeCompare(b.run));
     const columns = new Map<string, HParamValue[]>();
@@ -164,7 +212,10 @@ async function summaryOf(run: RunState): Promise<RunSummary> {
   const { status, message } = await run.status();
   const report = run.cnnlabReport;
   let lastStep: number | null = null;
-  for (const points of run.series.values()) for (const p of points) if (lastStep === null || p.step > lastStep) lastStep = p.step;
+  for (const points of run.series.values()) {
+    const max = points.maxStep();
+    if (max !== null && (lastStep === null || max > lastStep)) lastStep = max;
+  }
   const common = {
     name: run.name,
     status,
@@ -228,22 +279,30 @@ function flatten(value: unknown, prefix = '', out: Record<string, HParamValue> =
   return out;
 }
 
-/** A run's hyper-parameters (hparams plugin session start, else config.json) and its final metrics. */
+/** cnnlab's hyper-parameters of a run's config.json, or null when it is not a cnnlab config. */
+function finalHParams(config: Record<string, unknown> | null): Record<string, HParamValue> | null {
+  if (!config) return null;
+  try {
+    return hparamsOf(config as unknown as TrainConfig);
+  } catch {
+    return null;
+  }
+}
+
+/** A run's hyper-parameters (hparams plugin session start, with cnnlab's config.json's final values over it; else config.json) and its final metrics. */
 export async function hparamsOfRun(run: RunState): Promise<RunHParams> {
   const { status } = await run.status();
   const report = run.cnnlabReport;
   let source: RunHParams['source'] = null;
   let hparams: Record<string, HParamValue> = {};
+  // A resumed run (a promoted sweep trial) logs no new session start: its config.json holds the final values.
+  const finalConfig = finalHParams(run.configJson);
   if (run.session) {
     source = 'events';
-    hparams = { ...run.session.hparams };
+    hparams = { ...run.session.hparams, ...finalConfig };
   } else if (run.configJson) {
     source = 'config';
-    try {
-      hparams = hparamsOf(run.configJson as unknown as TrainConfig);
-    } catch {
-      hparams = flatten(run.configJson);
-    }
+    hparams = finalConfig ?? flatten(run.configJson);
   }
   const metrics: Record<string, number | null> = {};
   const d = diagnosisOf(run);

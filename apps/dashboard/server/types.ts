@@ -156,6 +156,8 @@ export interface ComplexityResponse {
   failed: { name: string; error: string }[];
   limit: number;
   all: boolean;
+  /** The common input size (height = width) every model was measured at; null: each model's own input. */
+  inputSize: number | null;
   /** Milliseconds spent building models for this answer (0 when cached). */
   computedMs: number;
 }

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const DASHBOARD_ROOT = dirname(import.meta.dirname);
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -36,4 +36,15 @@ export function buildClient(outDir: string): Promise<void> {
 export function launchBrowser(profileDir: string, viewport = { width: 1440, height: 900 }): Promise<BrowserContext> {
   if (!browserAvailable) throw new Error(MISSING_CHROMIUM);
   return chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, viewport });
+}
+
+/** A headless chromium with its own profile under `profileDir`, and its first page; page errors are collected. */
+export async function openBrowser(profileDir: string, viewport = { width: 1440, height: 900 }): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await launchBrowser(profileDir, viewport);
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(20_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
+  return { context, page, errors };
 }

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { bottleneckSavings, formatBytes, formatCount, formatMacs, groupedConvCost } from '@cnnlab/analysis';
+import { formatBytes, formatCount, formatMacs } from '@cnnlab/analysis/formulas';
 import { TAGS } from '@cnnlab/trainer';
 import { curveRoles, historyFromSeries } from '../server/history.js';
-import { bottleneck, grouped } from '../src/lib/calc.js';
-import { formatBytes as fBytes, formatCount as fCount, formatMacs as fMacs, formatDuration } from '../src/lib/format.js';
+import { formatBytes as fBytes, formatCount as fCount, formatMacs as fMacs, formatDuration, formatPercent } from '../src/lib/format.js';
 import { edfAt as searchEdfAt, reportThresholds } from '@cnnlab/search';
 import { dominanceText, edfAt, edfPoints, edfRange, edfThresholds } from '../src/lib/edf.js';
 import { formatHash, parseHash } from '../src/lib/route.js';
@@ -38,34 +37,14 @@ describe('smooth (TensorBoard\'s debiased exponential moving average)', () => {
   });
 });
 
-describe('the calculators agree with @cnnlab/analysis', () => {
-  it('bottleneck: d2l\'s 28x28x192 → 32, 5x5, reduced to 16', () => {
-    const o = { h: 28, w: 28, cin: 192, cout: 32, k: 5, reduce: 16 };
-    const mine = bottleneck(o);
-    expect(mine.direct.macs).toBe(120_422_400);
-    expect(mine.bottleneck.macs).toBe(12_443_648);
-    expect(mine).toEqual(bottleneckSavings(o));
-  });
-
-  it.each([
-    { h: 56, w: 56, k: 3, cin: 128, cout: 128, groups: 32 },
-    { h: 7, w: 9, k: 1, cin: 64, cout: 256, groups: 4 },
-    { h: 14, w: 14, k: 5, cin: 30, cout: 60, groups: 1 },
-  ])('grouped convolution %o', (o) => {
-    expect(grouped(o)).toEqual(groupedConvCost(o));
-  });
-
-  it('rejects what analysis rejects', () => {
-    expect(() => grouped({ h: 1, w: 1, k: 3, cin: 10, cout: 10, groups: 3 })).toThrow(/cannot both be split into 3 groups/);
-    expect(() => bottleneck({ h: 0, w: 1, cin: 1, cout: 1, k: 1, reduce: 1 })).toThrow(/positive integer/);
-  });
-});
-
 describe('formats', () => {
-  it.each([0, 999, 1000, 45_330, 11_181_642, 999_996, 1_814_073_344, 411_058_176])('match analysis for %d', (n) => {
-    expect(fCount(n)).toBe(formatCount(n));
-    expect(fMacs(n)).toBe(formatMacs(n));
-    expect(fBytes(n)).toBe(formatBytes(n));
+  it('are analysis\'s own (one unit convention: binary bytes)', () => {
+    expect(fCount).toBe(formatCount);
+    expect(fMacs).toBe(formatMacs);
+    expect(fBytes).toBe(formatBytes);
+    expect(fBytes(171_999_232)).toBe('164.03 MiB');
+    expect(formatPercent(0.1834)).toBe('18.3%');
+    expect(formatPercent(Number.NaN)).toBe('–');
   });
 
   it('durations', () => {

@@ -49,7 +49,7 @@ describe('QueuePanel', () => {
   afterEach(() => vi.unstubAllGlobals());
 
   it('shows waiting, active (on which worker), done, failed and retried trials', async () => {
-    const fetchMock = vi.fn(async () => new Response(JSON.stringify({ study: 'sweeps/lr', queue: { ...SNAPSHOT, url: 'rediss://ci:***@redis.example:6380/0' } }), { status: 200 }));
+    const fetchMock = vi.fn(async (_input: RequestInfo | URL) => new Response(JSON.stringify({ study: 'sweeps/lr', queue: { ...SNAPSHOT, url: 'rediss://ci:***@redis.example:6380/0' } }), { status: 200 }));
     vi.stubGlobal('fetch', fetchMock);
     render(QueuePanel, { kind: 'sweep', study: 'sweeps/lr' });
     await waitFor(() => expect(screen.getByTestId('queue-panel')).toBeTruthy());

@@ -96,6 +96,17 @@ describe('compareArchitectures', () => {
     expect(all.map((r) => r.name)).toEqual(listArchitectures({ family: 'lenet' }).map((s) => s.name));
   });
 
+  it('measures every model at one common input size when asked (each keeps its channels)', () => {
+    const [atDefault] = compareArchitectures(['lenet']);
+    const [at32] = compareArchitectures(['lenet'], { inputSize: 32 });
+    expect(at32!.input).toEqual([1, 32, 32]);
+    const model = createModel('lenet', { input: [1, 32, 32] });
+    expect(at32!.macs).toBe(analyzeModel(model).totals.macs);
+    model.dispose();
+    expect(at32!.macs).toBeGreaterThan(atDefault!.macs);
+    expect(() => compareArchitectures(['lenet'], { inputSize: 0 })).toThrow(/inputSize must be a positive integer, got 0/);
+  });
+
   it('fails with the registry message for an unknown name', () => {
     expect(() => compareArchitectures(['lenett'])).toThrow(/Unknown architecture "lenett"\. Did you mean: lenet/);
   });

@@ -35,7 +35,8 @@ export class RunTail {
 
   poll(): Promise<RunPollResult> {
     const result = this.queue.then(() => this.pollOnce());
-    this.queue = result.catch(() => undefined);
+    // Only the ordering is kept: holding `result` itself would keep the last poll's events alive.
+    this.queue = result.then(() => undefined, () => undefined);
     return result;
   }
 

@@ -54,7 +54,8 @@ export class EventFileTail {
 
   poll(): Promise<PollResult> {
     const result = this.queue.then(() => this.pollOnce());
-    this.queue = result.catch(() => undefined);
+    // Only the ordering is kept: holding `result` itself would keep the last poll's events alive.
+    this.queue = result.then(() => undefined, () => undefined);
     return result;
   }
 

@@ -2,6 +2,7 @@ import type {
   ArchitecturesResponse, ComplexityResponse, DiagnosisResponse, HParamsResponse, RunsResponse, ScalarsResponse, SearchesResponse, SearchResponse,
   SummaryResponse, SweepResponse, SweepsResponse,
 } from '../../server/types.js';
+import type { CostsResponse } from '../../server/cost-types.js';
 
 /** A run (sweep, search) name as one URL path segment ('/' and '.' escaped too, so "." and "a/b" survive URL normalisation). */
 export function runSegment(run: string): string {
@@ -38,7 +39,9 @@ export const api = {
   architectures: (signal?: AbortSignal) => get<ArchitecturesResponse>('/api/architectures', signal),
   summary: (name: string, depth: number | null, signal?: AbortSignal) =>
     get<SummaryResponse>(`/api/architectures/${encodeURIComponent(name)}/summary${depth === null ? '' : `?depth=${depth}`}`, signal),
-  complexity: (all: boolean, signal?: AbortSignal) => get<ComplexityResponse>(`/api/complexity${all ? '?all=1' : ''}`, signal),
+  complexity: (all: boolean, signal?: AbortSignal, inputSize: number | null = null) =>
+    get<ComplexityResponse>(`/api/complexity?${new URLSearchParams({ ...(all ? { all: '1' } : {}), ...(inputSize ? { input: String(inputSize) } : {}) })}`, signal),
+  costs: (signal?: AbortSignal) => get<CostsResponse>('/api/costs', signal),
   sweeps: (signal?: AbortSignal) => get<SweepsResponse>('/api/sweeps', signal),
   sweep: (name: string, signal?: AbortSignal) => get<SweepResponse>(`/api/sweeps/${runSegment(name)}`, signal),
   searches: (signal?: AbortSignal) => get<SearchesResponse>('/api/searches', signal),

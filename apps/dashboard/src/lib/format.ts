@@ -1,32 +1,10 @@
-/** Number formats for tables and charts (the same as @cnnlab/analysis's, without its tfjs dependency). */
+/** Number formats for tables and charts: the counts, multiply-adds and bytes of @cnnlab/analysis (one unit convention: MiB), plus the dashboard's own. */
+import { formatPercent as percent } from '@cnnlab/analysis/formulas';
 
-function scaled(n: number, base: number, units: readonly string[], digits: number): string {
-  if (!Number.isFinite(n)) return String(n);
-  const sign = n < 0 ? '-' : '';
-  let value = Math.abs(n);
-  let unit = 0;
-  while (value >= base && unit < units.length - 1) {
-    value /= base;
-    unit += 1;
-  }
-  if (unit < units.length - 1 && Number(value.toFixed(digits)) >= base) {
-    value /= base;
-    unit += 1;
-  }
-  const text = unit === 0 && Number.isInteger(value) ? String(value) : value.toFixed(digits);
-  return `${sign}${text}${units[unit]}`;
-}
+export { formatBytes, formatCount, formatMacs } from '@cnnlab/analysis/formulas';
 
-/** 11181642 → "11.18 M". */
-export const formatCount = (n: number, digits = 2) => scaled(n, 1000, ['', ' K', ' M', ' B', ' T'], digits);
-/** 1814073344 → "1.81 GMACs". */
-export const formatMacs = (n: number, digits = 2) => scaled(n, 1000, [' MACs', ' KMACs', ' MMACs', ' GMACs', ' TMACs'], digits);
-/** 171999232 → "164.03 MiB". */
-export const formatBytes = (n: number, digits = 2) => scaled(n, 1024, [' B', ' KiB', ' MiB', ' GiB', ' TiB'], digits);
-/** Decimal units: 171999232 → "172.00 MB". */
-export const formatBytesSI = (n: number, digits = 2) => scaled(n, 1000, [' B', ' kB', ' MB', ' GB', ' TB'], digits);
-/** 0.1834 → "18.3%". */
-export const formatPercent = (f: number, digits = 1) => (Number.isFinite(f) ? `${(f * 100).toFixed(digits)}%` : '–');
+/** 0.1834 → "18.3%"; '–' when missing. */
+export const formatPercent = (f: number, digits = 1) => (Number.isFinite(f) ? percent(f, { digits }) : '–');
 /** 120422400 → "120,422,400". */
 export const thousands = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–');
 

@@ -1,4 +1,4 @@
-import { createModel, listArchitectures, resolveConfig, type ArchitectureFilter, type ArchitectureSource } from '@cnnlab/core';
+import { createModel, listArchitectures, resolveConfig, type ArchitectureFilter, type ArchitectureSource, type InputShape } from '@cnnlab/core';
 import { analyzeModel } from './analyze.js';
 
 export interface ComparisonRow {
@@ -27,18 +27,24 @@ export interface CompareOptions {
   batchSize?: number;
   /** Which registered models when no names are given; default all. */
   filter?: ArchitectureFilter;
+  /**
+   * One square input size (height = width) for every model, so that multiply-adds compare like with like;
+   * each model keeps its own channels. Default: each model's own input (28², 96², 224²…).
+   */
+  inputSize?: number;
 }
 
 /**
- * One row per registered model at its default (d2l) input size and classes: each
+ * One row per registered model at its default (d2l) input size (or `inputSize`) and classes: each
  * model is built, measured and disposed in turn, so only one is in memory at a time.
  */
 export function compareArchitectures(names?: readonly string[], o: CompareOptions = {}): ComparisonRow[] {
   const batchSize = o.batchSize ?? 1;
   const chosen = names ?? listArchitectures(o.filter).map((s) => s.name);
   return chosen.map((name) => {
-    const { spec, classes } = resolveConfig(name);
-    const model = createModel(name);
+    const input = o.inputSize === undefined ? undefined : inputAt(name, o.inputSize);
+    const { spec, classes } = resolveConfig(name, { input });
+    const model = createModel(name, { input });
     try {
       const report = analyzeModel(model, { batchSize, depth: 1 });
       const { totals } = report;
@@ -61,6 +67,11 @@ export function compareArchitectures(names?: readonly string[], o: CompareOption
       model.dispose();
     }
   });
+}
+
+function inputAt(name: string, size: number): InputShape {
+  if (!Number.isInteger(size) || size < 1) throw new Error(`inputSize must be a positive integer, got ${size}`);
+  return [resolveConfig(name).inputShape[0], size, size];
 }
 
 export type SortDirection = 'asc' | 'desc';
