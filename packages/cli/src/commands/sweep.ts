@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { BACKEND_CHOICES, type BackendChoice } from '@cnnlab/core';
 import { consoleReporter, type TrainHooks } from '@cnnlab/trainer';
 import {
   describeParams, formatSearchModels, formatSearchReport, formatSweepReport, loadSweepSpec, rankTrials, readSearch, readSweep,
@@ -34,8 +33,6 @@ function briefStart(onStart: TrainHooks['onStart']): TrainHooks['onStart'] {
   };
 }
 
-const backendOption = () => new Option('--backend <name>', 'TensorFlow.js backend').choices([...BACKEND_CHOICES]).default('auto');
-
 function trialEnd(t: TrialRecord): string {
   const metrics = `best val loss ${t.bestValLoss?.toFixed(4) ?? '-'}, acc ${t.bestValAcc?.toFixed(4) ?? '-'} (epoch ${t.bestEpoch ?? '-'})`;
   if (t.status === 'pruned') return `${t.name} pruned after epoch ${t.stopped?.epoch}: ${metrics}. ${t.stopped?.reason ?? ''}`;
@@ -59,15 +56,13 @@ export function sweepCommand(): Command {
       + 'each trial is a run directory; interrupt-safe: run the same command again to continue')
     .argument('<spec>', 'sweep spec (.json, .yaml or .yml); see the @cnnlab/search README')
     .option('--dir <dir>', 'sweep directory (default runs/sweeps/<spec name>)')
-    .addOption(backendOption())
     .addCommand(report)
-    .action(async (specPath: string, o: { dir?: string; backend: string }) => {
+    .action(async (specPath: string, o: { dir?: string }) => {
       const spec = loadSweepSpec(specPath);
       const dir = o.dir ?? join('runs', 'sweeps', spec.name);
       const reporter = consoleReporter();
       const state = await runSweep(spec, {
         dir,
-        backend: o.backend as BackendChoice,
         signal: interruptSignal().signal,
         hooks: {
           ...reporter,
@@ -97,7 +92,7 @@ const pair = (name: string) => (value: string): [number, number] => {
 interface SearchCliOptions {
   spaces: string; samples: number; epochs: number; input: [number, number, number]; limit: number; stages: number; stem: number;
   depth?: [number, number]; width?: [number, number]; groupWidths?: number[]; bottleneckRatios?: number[]; widthQuantum?: number;
-  batchSize: number; lr: number; optimizer: string; momentum?: number; seed: number; edfStep: number; dir?: string; backend: string;
+  batchSize: number; lr: number; optimizer: string; momentum?: number; seed: number; edfStep: number; dir?: string;
 }
 
 /** `cnnlab search` (d2l 8.8's design-space comparison by EDFs) and `cnnlab search report <dir>`. */
@@ -135,7 +130,6 @@ export function searchCommand(): Command {
     .option('--seed <n>', 'seed of the sampling and the training', int('--seed', { min: 0 }), 0)
     .option('--edf-step <n>', 'EDF grid step in per mille', int('--edf-step'), 10)
     .option('--dir <dir>', 'search directory (default runs/search/<spaces>-seed<seed>)')
-    .addOption(backendOption())
     .addCommand(report)
     .action(async (o: SearchCliOptions) => {
       const spaces = o.spaces.split(',').map((s) => s.trim()).filter(Boolean) as NonNullable<DesignSpaceSearchOptions['spaces']>;
@@ -150,7 +144,6 @@ export function searchCommand(): Command {
       const state = await runDesignSpaceSearch({
         dir, spaces, samplesPerSpace: o.samples, epochs: o.epochs, input: o.input, datasetLimit: o.limit, stages: o.stages, stemChannels: o.stem,
         ranges, seed: o.seed, batchSize: o.batchSize, lr: o.lr, optimizer, edfStep: o.edfStep,
-        backend: o.backend as BackendChoice,
         signal: interruptSignal().signal,
         hooks: {
           log: quietLog(reporter.log), onBatch: reporter.onBatch,
