@@ -90,6 +90,15 @@ describe.runIf(suite.run)('trainer on the torch engine', () => {
     expectSameRun(reference, runDir);
   });
 
+  it('reports whether 1 and 2 threads train to the same bits (oneDNN may split reductions by thread count)', async () => {
+    await runChild(['train', `${logdir}::threads-1`], { CNNLAB_THREADS: '1' });
+    await runChild(['train', `${logdir}::threads-2`], { CNNLAB_THREADS: '2' });
+    expect(readReport(join(logdir, 'threads-1')).engine).toMatchObject({ backend: 'torch', threads: 1 });
+    expect(readReport(join(logdir, 'threads-2')).engine).toMatchObject({ backend: 'torch', threads: 2 });
+    const differing = differingTensors(join(logdir, 'threads-1'), join(logdir, 'threads-2'));
+    console.log(`torch, 1 vs 2 threads: ${differing.length ? `${differing.length} tensors differ (${differing.slice(0, 4).join(', ')}…)` : 'bit-identical'}`);
+  });
+
   it('holds no tensors across training steps: tf.memory() is flat over 10+ steps', async () => {
     const samples: { tensors: number; bytes: number; rss: number }[] = [];
     await train({ ...TORCH_RUN, epochs: 1, dataset: { limit: 1200 }, batchSize: 64, logdir, name: 'leaks' }, {

@@ -54,7 +54,7 @@ export function doctorCommand(): Command {
       for (const p of r.optionalPackages) console.log(`optional:  ${p.name} ${p.installed ? 'installed' : `not installed — ${p.install}`}`);
       for (const s of r.engine.skipped) console.log(`skipped:   ${s}`);
       if (!r.torch.probe.available) {
-        console.log(`torch:     not usable: ${r.torch.probe.reason ?? 'unknown reason'}. To train on libtorch (the fastest CPU engine here):`);
+        console.log(`torch:     not usable: ${r.torch.probe.reason?.split('\n')[0] ?? 'unknown reason'} To train on libtorch (the fastest CPU engine here):`);
         for (const line of r.torch.install) console.log(`             ${line}`);
       }
       if (r.gpuAdvice.length) console.log(`GPU:       ${r.gpuAdvice.join('\n           ')}`);
