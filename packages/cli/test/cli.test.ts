@@ -3,6 +3,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodePng, loadDataset } from '@cnnlab/trainer';
+import { probeTorchEngine, TORCH_INSTALL_LINES } from '@cnnlab/core';
 import { main } from '../src/main.js';
 import { engineMessage } from '../src/commands/quickstart.js';
 
@@ -73,6 +74,18 @@ describe('cnnlab', () => {
         if (v === undefined) delete process.env[k];
         else process.env[k] = v;
       }
+    }
+  });
+
+  it('doctor says whether torch loads: its libtorch, or why not and the exact install lines', async () => {
+    const probe = await probeTorchEngine();
+    const { out } = await cnnlab('doctor');
+    if (probe.available) {
+      expect(out).toContain(`torch:     usable: libtorch ${probe.libtorchVersion}, ${probe.cuda ? 'with CUDA' : 'CPU only'} (addon ${probe.addonPath})`);
+      expect(out).not.toMatch(/^torch:\s+not usable/m);
+    } else {
+      expect(out).toContain(`torch:     not usable: ${probe.reason!.split('\n')[0]}`);
+      for (const line of TORCH_INSTALL_LINES) expect(out).toContain(line);
     }
   });
 

@@ -47,14 +47,15 @@ export function doctorCommand(): Command {
       console.log(`backend:   ${describeEngine(r.engine)} from ${r.engine.packageName}`);
       console.log(`device:    ${r.engine.device}`);
       console.log(`tfjs:      ${r.engine.tfjsVersion}`);
-      if (r.engine.libtorchVersion) console.log(`libtorch:  ${r.engine.libtorchVersion}${r.torch.probe.addonPath ? ` (addon ${r.torch.probe.addonPath})` : ''}`);
       const threadsHow = { wasm: ' (wasm worker threads; set with --threads or CNNLAB_THREADS)', torch: ' (libtorch intra-op threads; set with --threads or CNNLAB_THREADS)' }[r.engine.backend] ?? '';
       console.log(`threads:   ${r.engine.threads}${r.engine.threadsNote ? ` — ${r.engine.threadsNote}` : threadsHow}`);
       console.log(`node:      ${r.node} on ${r.platform}`);
       for (const p of r.optionalPackages) console.log(`optional:  ${p.name} ${p.installed ? 'installed' : `not installed — ${p.install}`}`);
       for (const s of r.engine.skipped) console.log(`skipped:   ${s}`);
-      if (!r.torch.probe.available) {
-        console.log(`torch:     not usable: ${r.torch.probe.reason?.split('\n')[0] ?? 'unknown reason'} To train on libtorch (the fastest CPU engine here):`);
+      const probe = r.torch.probe;
+      if (probe.available) console.log(`torch:     usable: libtorch ${probe.libtorchVersion}, ${probe.cuda ? 'with CUDA' : 'CPU only'} (addon ${probe.addonPath})`);
+      else {
+        console.log(`torch:     not usable: ${probe.reason?.split('\n')[0] ?? 'unknown reason'} To train on libtorch (the fastest CPU engine here):`);
         for (const line of r.torch.install) console.log(`             ${line}`);
       }
       if (r.gpuAdvice.length) console.log(`GPU:       ${r.gpuAdvice.join('\n           ')}`);
