@@ -47,6 +47,13 @@ describe('engine', () => {
     }
   });
 
+  it.runIf(torch.available)('torch takes another thread count in the same process (at::set_num_threads); its device stays', async () => {
+    const first = await initEngine({ backend: 'torch', threads: 1 });
+    expect(first).toMatchObject({ backend: 'torch', threads: 1 });
+    expect(await initEngine({ backend: 'torch', threads: 2 })).toMatchObject({ backend: 'torch', threads: 2 });
+    await expect(initEngine({ backend: 'torch', device: 'cuda' })).rejects.toThrow(/has no CUDA|fixed once per process/);
+  });
+
   it('wasm on request, whatever auto would pick', async () => {
     const info = await initEngine({ backend: 'wasm' });
     expect(info).toMatchObject({ backend: 'wasm', device: 'cpu' });

@@ -138,16 +138,12 @@ const candidates: Candidate[] = [
 
 let torchRegistered: TorchBackendInfo | undefined;
 
-/** tfjs keeps one `torch` backend per process; its device and thread count are fixed when it registers. */
+/** tfjs keeps one `torch` backend per process: its device is fixed when it registers; registering again sets the thread count. */
 async function registerTorchOnce(module: { registerTorchBackend(o: { threads: number; device: DeviceChoice }): Promise<TorchBackendInfo> }, request: { threads: number; device: DeviceChoice }): Promise<TorchBackendInfo> {
-  if (!torchRegistered) {
-    torchRegistered = await module.registerTorchBackend(request);
-    return torchRegistered;
+  if (torchRegistered && request.device !== 'auto' && request.device !== torchRegistered.device) {
+    throw new Error(`the torch engine already runs on ${torchRegistered.device} in this process (asked for ${request.device}); the device is fixed once per process`);
   }
-  const same = (request.device === 'auto' || request.device === torchRegistered.device) && request.threads === torchRegistered.threads;
-  if (!same) {
-    throw new Error(`the torch engine already runs on ${torchRegistered.device} with ${torchRegistered.threads} thread(s) in this process (asked for ${request.device}, ${request.threads}); device and threads are fixed once per process`);
-  }
+  torchRegistered = await module.registerTorchBackend(request);
   return torchRegistered;
 }
 
@@ -216,11 +212,12 @@ export async function initEngine(options: EngineOptions = {}): Promise<EngineInf
   const device = options.device === undefined ? fromEnv('CNNLAB_DEVICE', validateDevice) ?? 'auto' : validateDevice(options.device);
   const threads = options.threads === undefined ? defaultWasmThreads() : validateThreads(options.threads);
   if (current && (requested === 'auto' || requested === current.requested || requested === choiceOf(current)) && (device === 'auto' || device === current.device)) {
-    const fixed = current.backend === 'wasm' || current.backend === 'torch';
-    if (options.threads !== undefined && fixed && options.threads !== current.threads && !current.threadsNote) {
-      throw new Error(`The ${current.backend} engine already runs ${current.threads} thread(s); the thread count is fixed once per process (asked for ${options.threads})`);
+    const otherThreads = options.threads !== undefined && options.threads !== current.threads && !current.threadsNote;
+    if (otherThreads && current.backend === 'wasm') {
+      throw new Error(`The wasm engine already runs ${current.threads} thread(s); the thread count is fixed once per process (asked for ${options.threads})`);
     }
-    return current;
+    // torch sets libtorch's thread count again when it registers (below); the other engines ignore it.
+    if (!otherThreads || current.backend !== 'torch') return current;
   }
   silenceCpuBanner();
   if (wasmKernelSet() === 'fast') registerFastGradients();
