@@ -73,7 +73,9 @@ function backpropInput(c: Ctx, dy: tf.TensorInfo, filter: tf.TensorInfo, inputSh
   }
   // General case (unequal padding, or a dy that does not match the forward output, as conv2dTranspose allows):
   // the unpadded transposed convolution puts dy[i]·w[k] at row i·s + k·d; tfjs's dx[r] is its row r + top.
-  const full = c.a.t('convolution', dyN, weight, null, stride, [0, 0], dilation, true, [0, 0], 1);
+  // Like tfjs's kernels, it reads only the dy rows/columns the forward output has.
+  const dyUsed = consistent ? dyN : c.a.t('slice.Tensor', c.a.t('slice.Tensor', dyN, 2, 0, info.outHeight, 1), 3, 0, info.outWidth, 1);
+  const full = c.a.t('convolution', dyUsed, weight, null, stride, [0, 0], dilation, true, [0, 0], 1);
   const [, , fullH, fullW] = c.backend.native.shape(full) as [number, number, number, number];
   const cropped = c.a.t('constant_pad_nd', full, [-p.left, p.left + w - fullW, -p.top, p.top + h - fullH], 0);
   return c.a.t('permute', cropped, NCHW_TO_NHWC);

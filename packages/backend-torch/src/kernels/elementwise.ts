@@ -85,6 +85,7 @@ export const elementwiseKernels: TorchKernelDef[] = [
   unary('Elu', 'elu'),
   unary('Softplus', 'softplus'),
   unary('Relu6', 'hardtanh', 0, 6),
+  kernel('EluGrad', (c, { dy, y }) => c.out(c.a.t('elu_backward', c.h(dy), 1, 1, 1, true, c.h(y)))),
   kernel('IsNan', (c, { x }) => c.out(c.a.t('isnan', c.h(x)), 'bool')),
   kernel('IsInf', (c, { x }) => c.out(c.a.t('isinf', c.h(x)), 'bool')),
   kernel('LogicalNot', (c, { x }) => c.out(c.a.t('logical_not', c.h(x)), 'bool')),

@@ -11,9 +11,16 @@ export const SIGMOID_GRAD = 'CnnlabSigmoidGrad';
 export const TANH_GRAD = 'CnnlabTanhGrad';
 export const SOFTMAX_GRAD = 'CnnlabSoftmaxGrad';
 
-/** Channels-last [..., C] as ATen's [N, C, ...] (a free view for contiguous NHWC). */
-function channelsSecond(c: Ctx, x: Handle, rank: number): Handle {
-  return rank <= 2 ? x : c.a.t('permute', x, [0, rank - 1, ...Array.from({ length: rank - 2 }, (_, i) => i + 1)]);
+/**
+ * Channels-last [..., C] as ATen's [N, C, ...]: a free view for contiguous NHWC,
+ * except with few channels, where ATen's channels-last batch norm is ~10x slower
+ * than on NCHW-contiguous data (C=6: 13 ms vs 1.4 ms) and a copy costs 0.3 ms.
+ */
+function channelsSecond(c: Ctx, x: Handle, shape: number[]): Handle {
+  const rank = shape.length;
+  if (rank <= 2) return x;
+  const view = c.a.t('permute', x, [0, rank - 1, ...Array.from({ length: rank - 2 }, (_, i) => i + 1)]);
+  return shape[rank - 1]! < 16 ? c.a.t('contiguous', view, 0) : view;
 }
 
 function channelsLastAgain(c: Ctx, y: Handle, rank: number): Handle {
@@ -46,14 +53,14 @@ export const nnKernels: TorchKernelDef[] = [
   }),
   kernel(BATCH_NORM_TRAINING, (c, { x, scale, offset }, { epsilon }: { epsilon: number }) => {
     const rank = x.shape.length;
-    const [y, saveMean, invStd] = c.a.ts('native_batch_norm', channelsSecond(c, c.h(x), rank), c.h(scale), c.h(offset), null, null, true, 0, epsilon);
+    const [y, saveMean, invStd] = c.a.ts('native_batch_norm', channelsSecond(c, c.h(x), x.shape), c.h(scale), c.h(offset), null, null, true, 0, epsilon);
     // Biased batch variance for the moving average, as tf.moments gives it.
     const variance = c.a.t('sub.Scalar', c.a.t('reciprocal', c.a.t('square', invStd!)), epsilon);
     return [c.out(channelsLastAgain(c, y!, rank)), c.out(c.a.t('alias', saveMean!)), c.out(variance), c.out(saveMean!), c.out(invStd!)];
   }),
   kernel(BATCH_NORM_TRAINING_GRAD, (c, { dy, x, scale, saveMean, invStd }, { epsilon }: { epsilon: number }) => {
     const rank = x.shape.length;
-    const [dx, dScale, dOffset] = c.a.ts('native_batch_norm_backward', channelsSecond(c, c.h(dy), rank), channelsSecond(c, c.h(x), rank),
+    const [dx, dScale, dOffset] = c.a.ts('native_batch_norm_backward', channelsSecond(c, c.h(dy), x.shape), channelsSecond(c, c.h(x), x.shape),
       c.h(scale), null, null, c.h(saveMean), c.h(invStd), true, epsilon, [true, true, true]);
     return [c.out(channelsLastAgain(c, dx!, rank)), c.out(dScale!), c.out(dOffset!)];
   }),

@@ -62,7 +62,9 @@ export const poolKernels: TorchKernelDef[] = [
   kernel('AvgPoolGrad', (c, { dy, input }, attrs: PoolAttrs) => {
     const info = poolInfo(input, attrs);
     const p = avgInput(c, input, info);
-    const grad = c.a.t('avg_pool2d_backward', c.a.t('permute', c.h(dy), NHWC_TO_NCHW), p.x, window(info), strides(info), p.padding, false, false, null);
+    // tfjs's AvgPoolGrad divides by the full window even where the forward pass averaged fewer
+    // in-bounds pixels ('same' padding); the torch backend follows it so that all engines train alike.
+    const grad = c.a.t('avg_pool2d_backward', c.a.t('permute', c.h(dy), NHWC_TO_NCHW), p.x, window(info), strides(info), p.padding, false, true, info.filterHeight * info.filterWidth);
     return c.out(c.a.t('permute', grad, NCHW_TO_NHWC));
   }),
 ];

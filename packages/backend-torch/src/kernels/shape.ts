@@ -6,8 +6,8 @@ import { kernel, NotNative, normAxes, type Ctx, type TorchKernelDef } from './co
 type X = { x: tf.TensorInfo };
 
 function reduction(name: string, op: (c: Ctx, x: Handle, axes: number[], keepDims: boolean, dtype: tf.DataType) => Handle, outDtype?: (d: tf.DataType) => tf.DataType): TorchKernelDef {
-  return kernel(name, (c, { x }: X, { axis, keepDims }: { axis: number | number[]; keepDims: boolean }) => {
-    const axes = normAxes(axis, x.shape.length);
+  return kernel(name, (c, { x }: X, { axis, reductionIndices, keepDims }: { axis?: number | number[]; reductionIndices?: number | number[]; keepDims: boolean }) => {
+    const axes = normAxes(axis ?? reductionIndices, x.shape.length); // Max/Min name it reductionIndices
     const dtype = outDtype ? outDtype(x.dtype) : x.dtype;
     if (axes.length === 0) return c.out(c.a.t('clone', c.h(x)), dtype);
     return c.out(op(c, c.h(x), axes, keepDims, dtype), dtype);
