@@ -16,7 +16,10 @@ import { TEST_RUN } from './helpers/test-arch.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const suite = await torchSuite("the trainer's torch-engine tests");
-const TORCH_RUN = { ...TEST_RUN, backend: 'torch' as const };
+/** TEST_RUN, smaller: 2 epochs of 8 batches. */
+const SMALL = { epochs: 2, dataset: { limit: 700 } };
+const TORCH_RUN = { ...TEST_RUN, ...SMALL, backend: 'torch' as const };
+const CHILD_TIMEOUT = 600_000;
 
 function finalTensors(runDir: string) {
   return new CheckpointStore(join(runDir, 'checkpoints')).loadNewest<LoopState>((a, b) => a.globalStep > b.globalStep)!.checkpoint;
@@ -82,26 +85,26 @@ describe.runIf(suite.run)('trainer on the torch engine', () => {
 
   it('a run killed with SIGKILL mid-epoch and resumed on torch ends with the same weights and metrics, bit for bit', async () => {
     const runDir = join(logdir, 'killed');
-    const { killed } = await runChild(['train', `${logdir}::killed`], {}, (line) => line === 'batch 2 7');
+    const { killed } = await runChild(['train', `${logdir}::killed`, JSON.stringify(SMALL)], {}, (line) => line === 'batch 2 5');
     expect(killed).toBe(true);
     expect(readReport(runDir).status).toBe('running');
     await resumeRun(runDir, { backend: 'torch' });
     expect(readReport(runDir)).toMatchObject({ status: 'finished', resumes: 1, engine: { backend: 'torch' } });
     expectSameRun(reference, runDir);
-  });
+  }, CHILD_TIMEOUT);
 
   it('reports whether 1 and 2 threads train to the same bits (oneDNN may split reductions by thread count)', async () => {
-    await runChild(['train', `${logdir}::threads-1`], { CNNLAB_THREADS: '1' });
-    await runChild(['train', `${logdir}::threads-2`], { CNNLAB_THREADS: '2' });
+    await runChild(['train', `${logdir}::threads-1`, JSON.stringify(SMALL)], { CNNLAB_THREADS: '1' });
+    await runChild(['train', `${logdir}::threads-2`, JSON.stringify(SMALL)], { CNNLAB_THREADS: '2' });
     expect(readReport(join(logdir, 'threads-1')).engine).toMatchObject({ backend: 'torch', threads: 1 });
     expect(readReport(join(logdir, 'threads-2')).engine).toMatchObject({ backend: 'torch', threads: 2 });
     const differing = differingTensors(join(logdir, 'threads-1'), join(logdir, 'threads-2'));
     console.log(`torch, 1 vs 2 threads: ${differing.length ? `${differing.length} tensors differ (${differing.slice(0, 4).join(', ')}…)` : 'bit-identical'}`);
-  });
+  }, CHILD_TIMEOUT);
 
   it('holds no tensors across training steps: tf.memory() is flat over 10+ steps', async () => {
     const samples: { tensors: number; bytes: number; rss: number }[] = [];
-    await train({ ...TORCH_RUN, epochs: 1, dataset: { limit: 1200 }, batchSize: 64, logdir, name: 'leaks' }, {
+    await train({ ...TORCH_RUN, epochs: 1, dataset: { limit: 1000 }, logdir, name: 'leaks' }, {
       onBatch: () => {
         const m = tf.memory();
         samples.push({ tensors: m.numTensors, bytes: m.numBytes, rss: process.memoryUsage().rss });
