@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '@cnnlab/core';
 import { torchSuite } from '../../../test-support/torch.js';
-import { CheckpointStore, readReport, resumeRun, train, type LoopState } from '../src/index.js';
+import { readRunDirectory } from '@cnnlab/tfevents';
+import { CheckpointStore, readReport, resumeRun, TAGS, train, type LoopState } from '../src/index.js';
 import { TEST_RUN } from './helpers/test-arch.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -63,6 +64,14 @@ function runChild(args: string[], env: Record<string, string>, killWhen?: (line:
   });
 }
 
+/** Step → the batch loss the run logged to its TensorBoard events. */
+async function batchLosses(runDir: string): Promise<Map<number, number>> {
+  const { events } = await readRunDirectory(runDir);
+  const losses = new Map<number, number>();
+  for (const e of events) for (const v of e.summary?.values ?? []) if (v.tag === TAGS.batchLoss) losses.set(e.step, (v as { value: number }).value);
+  return losses;
+}
+
 describe.runIf(suite.run)('trainer on the torch engine', () => {
   let logdir: string;
   let reference: string;
@@ -93,13 +102,22 @@ describe.runIf(suite.run)('trainer on the torch engine', () => {
     expectSameRun(reference, runDir);
   }, CHILD_TIMEOUT);
 
-  it('reports whether 1 and 2 threads train to the same bits (oneDNN may split reductions by thread count)', async () => {
+  // Measured: 1 and 2 threads do NOT give the same bits on torch (oneDNN and ATen's OpenMP loops split sums by
+  // thread; every weight differs after 16 steps, the epoch losses by 0.2–1%, as rounding differences grow through
+  // SGD momentum and batch norm). So this asserts that the count applies and that the first steps agree to rounding.
+  it('trains on 1 and 2 threads to the same early batch losses within float32 rounding (not bit for bit)', async () => {
     await runChild(['train', `${logdir}::threads-1`, JSON.stringify(SMALL)], { CNNLAB_THREADS: '1' });
     await runChild(['train', `${logdir}::threads-2`, JSON.stringify(SMALL)], { CNNLAB_THREADS: '2' });
-    expect(readReport(join(logdir, 'threads-1')).engine).toMatchObject({ backend: 'torch', threads: 1 });
-    expect(readReport(join(logdir, 'threads-2')).engine).toMatchObject({ backend: 'torch', threads: 2 });
+    const one = readReport(join(logdir, 'threads-1')), two = readReport(join(logdir, 'threads-2'));
+    expect(one.engine).toMatchObject({ backend: 'torch', threads: 1 });
+    expect(two.engine).toMatchObject({ backend: 'torch', threads: 2 });
+    const [a, b] = await Promise.all([batchLosses(join(logdir, 'threads-1')), batchLosses(join(logdir, 'threads-2'))]);
+    expect(b.size).toBe(a.size);
+    for (const step of [2, 4]) expect(Math.abs(b.get(step)! - a.get(step)!) / a.get(step)!, `batch loss at step ${step}`).toBeLessThan(1e-4);
     const differing = differingTensors(join(logdir, 'threads-1'), join(logdir, 'threads-2'));
-    console.log(`torch, 1 vs 2 threads: ${differing.length ? `${differing.length} tensors differ (${differing.slice(0, 4).join(', ')}…)` : 'bit-identical'}`);
+    console.log(`torch, 1 vs 2 threads: ${differing.length ? `${differing.length} tensors differ in their bits` : 'bit-identical'}; `
+      + `batch losses ${[...a.values()].slice(0, 3).map((x) => x.toFixed(7)).join(', ')} vs ${[...b.values()].slice(0, 3).map((x) => x.toFixed(7)).join(', ')}; `
+      + `epoch losses ${one.history.map((h) => h.trainLoss.toFixed(5)).join(', ')} vs ${two.history.map((h) => h.trainLoss.toFixed(5)).join(', ')}`);
   }, CHILD_TIMEOUT);
 
   it('holds no tensors across training steps: tf.memory() is flat over 10+ steps', async () => {
