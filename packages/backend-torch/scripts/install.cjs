@@ -8,7 +8,8 @@ const { existsSync, mkdirSync, writeFileSync } = require('node:fs');
 const { dirname, join } = require('node:path');
 
 const root = join(__dirname, '..');
-const statusFile = join(root, 'build', 'install-status.json');
+// CNNLAB_TORCH_STATUS_FILE: tests write elsewhere, leaving the real build's status alone.
+const statusFile = process.env.CNNLAB_TORCH_STATUS_FILE || join(root, 'build', 'install-status.json');
 const strict = process.argv.includes('--strict');
 
 function record(status) {

@@ -29,7 +29,7 @@ for (const c of cases) {
   const [ch, h, w] = c.input;
   const x = tf.randomNormal([batch, h, w, ch], 0, 1, 'float32', 1);
   const y = tf.oneHot(tf.tensor1d(Array.from({ length: batch }, (_, i) => i % 10), 'int32'), model.outputs[0]!.shape[1] as number);
-  const optimizer = tf.train.momentum(0.01, 0.9);
+  const optimizer = tf.train.sgd(0.01); // bench.py: torch.optim.SGD(lr=0.01)
   const train = () => {
     const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, vars);
     optimizer.applyGradients(grads);

@@ -30,7 +30,8 @@ export interface TorchNative {
 }
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
-export const ADDON_PATH = join(packageRoot, 'build', 'Release', 'cnnlab_torch.node');
+/** CNNLAB_TORCH_ADDON: an addon built elsewhere (e.g. against another libtorch). */
+export const ADDON_PATH = process.env.CNNLAB_TORCH_ADDON || join(packageRoot, 'build', 'Release', 'cnnlab_torch.node');
 const STATUS_PATH = join(packageRoot, 'build', 'install-status.json');
 
 export const INSTALL_HELP = [
