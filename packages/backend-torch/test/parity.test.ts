@@ -80,7 +80,8 @@ const CASES: Case[] = [
   }],
   ['reductions', () => {
     const a = rand([2, 3, 4, 5], 36), i = tf.tensor2d([[1, 2, 3], [4, 5, 6]], [2, 3], 'int32');
-    return [tf.sum(a), tf.sum(a, [0, 1, 2]), tf.sum(a, 1, true), tf.mean(a, [1, 2]), tf.mean(a, -1, true), tf.max(a, 3), tf.min(a, [0, 2]), tf.max(a),
+    const nhwc = rand([16, 12, 12, 6], 42);
+    return [tf.sum(nhwc, [0, 1, 2]), tf.sum(nhwc, [0, 1], true), tf.sum(a), tf.sum(a, [0, 1, 2]), tf.sum(a, 1, true), tf.mean(a, [1, 2]), tf.mean(a, -1, true), tf.max(a, 3), tf.min(a, [0, 2]), tf.max(a),
       tf.prod(tf.add(a, 1), 1), tf.argMax(a, 3), tf.argMin(a, 1), tf.sum(i, 1), tf.cast(tf.all(tf.greater(a, -0.9), 3), 'int32'), tf.cast(tf.any(tf.greater(a, 0.9), 1), 'int32'),
       tf.logSumExp(a, 3), tf.moments(a, [0, 1, 2]).variance];
   }],

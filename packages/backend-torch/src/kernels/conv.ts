@@ -42,11 +42,12 @@ function convInfo(x: tf.TensorInfo, filterShape: number[], attrs: ConvAttrs, dep
     attrs.strides, attrs.dilations ?? 1, attrs.pad as never, attrs.dimRoundingMode, depthwise);
 }
 
-function conv(c: Ctx, x: tf.TensorInfo, filter: tf.TensorInfo, attrs: ConvAttrs, bias: Handle | null, groups = 1): Handle {
-  const info = convInfo(x, filter.shape, attrs, groups > 1);
+/** Depthwise: tfjs's [fh, fw, C, multiplier] filter as ATen's [C·multiplier, 1, fh, fw] with C groups. */
+function conv(c: Ctx, x: tf.TensorInfo, filter: tf.TensorInfo, attrs: ConvAttrs, bias: Handle | null, groups = 1, depthwise = false): Handle {
+  const info = convInfo(x, filter.shape, attrs, depthwise);
   const { x: input, padding } = paddedInput(c, c.h(x), info);
   let weight = c.a.t('permute', c.h(filter), HWIO_TO_OIHW);
-  if (groups > 1) weight = c.a.t('reshape', c.a.t('permute', c.h(filter), [2, 3, 0, 1]), [groups * filter.shape[3]!, 1, filter.shape[0]!, filter.shape[1]!]);
+  if (depthwise) weight = c.a.t('reshape', c.a.t('permute', c.h(filter), [2, 3, 0, 1]), [groups * filter.shape[3]!, 1, filter.shape[0]!, filter.shape[1]!]);
   const y = c.a.t('convolution', input, weight, bias, [info.strideHeight, info.strideWidth], padding,
     [info.dilationHeight, info.dilationWidth], false, [0, 0], groups);
   return c.a.t('permute', y, NCHW_TO_NHWC);
@@ -92,6 +93,23 @@ function backpropFilter(c: Ctx, x: tf.TensorInfo, dy: tf.TensorInfo, filterShape
   return c.a.t('permute', dw!, OIHW_TO_HWIO);
 }
 
+/** cnnlab's grouped convolution (core's GroupedConv2D): filter [fh, fw, C/groups, out]. */
+const GROUPED_CONV = 'CnnlabGroupedConv2D';
+type GroupedAttrs = { strides: number; pad: 'same' | 'valid'; groups: number };
+
+function groupedInfo(x: tf.TensorInfo, filter: tf.TensorInfo, attrs: GroupedAttrs): Info {
+  return convInfo(x, filter.shape, { strides: attrs.strides, pad: attrs.pad, dataFormat: 'NHWC', dilations: 1 });
+}
+
+function groupedGrad(c: Ctx, dy: tf.TensorInfo, x: tf.TensorInfo, filter: tf.TensorInfo, attrs: GroupedAttrs): tf.TensorInfo[] {
+  const info = groupedInfo(x, filter, attrs);
+  const { x: input, padding, explicit } = paddedInput(c, c.h(x), info);
+  const [dx, dw] = c.a.ts('convolution_backward', c.a.t('permute', c.h(dy), NHWC_TO_NCHW), input, c.a.t('permute', c.h(filter), HWIO_TO_OIHW), null,
+    [info.strideHeight, info.strideWidth], padding, [1, 1], false, [0, 0], attrs.groups, [true, true, false]);
+  const dxUnpadded = explicit ? c.a.t('constant_pad_nd', dx!, explicit.map((v) => -v), 0) : dx!;
+  return [c.out(c.a.t('permute', dxUnpadded, NCHW_TO_NHWC)), c.out(c.a.t('permute', dw!, OIHW_TO_HWIO))];
+}
+
 type FusedAttrs = ConvAttrs & { activation?: string; leakyreluAlpha?: number };
 
 export const convKernels: TorchKernelDef[] = [
@@ -114,8 +132,11 @@ export const convKernels: TorchKernelDef[] = [
     assertNHWC('Conv2DBackpropFilter', attrs.dataFormat);
     return c.out(backpropFilter(c, x, dy, attrs.filterShape, attrs));
   }),
+  kernel(GROUPED_CONV, (c, { x, filter }, attrs: GroupedAttrs) =>
+    c.out(conv(c, x, filter, { strides: attrs.strides, pad: attrs.pad, dataFormat: 'NHWC', dilations: 1 }, null, attrs.groups))),
+  kernel(`${GROUPED_CONV}Grad`, (c, { dy, x, filter }, attrs: GroupedAttrs) => groupedGrad(c, dy, x, filter, attrs)),
   kernel('DepthwiseConv2dNative', (c, { x, filter }, attrs: ConvAttrs) => {
     assertNHWC('DepthwiseConv2dNative', attrs.dataFormat);
-    return c.out(conv(c, x, filter, attrs, null, x.shape[3]!));
+    return c.out(conv(c, x, filter, attrs, null, x.shape[3]!, true));
   }),
 ];
