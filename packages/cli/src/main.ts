@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { Command } from 'commander';
-import { loadInstalledFamilies, MAX_WASM_THREADS, validateThreads } from '@cnnlab/core';
+import { Command, Option } from 'commander';
+import { BACKEND_CHOICES, DEVICE_CHOICES, loadInstalledFamilies, MAX_WASM_THREADS, validateThreads } from '@cnnlab/core';
 import { complexityCommand, listCommand, summaryCommand } from './commands/models.js';
 import { diagnoseCommand, evaluateCommand, predictCommand, runsCommand } from './commands/runs.js';
 import { doctorCommand, eventsCommand } from './commands/tools.js';
@@ -19,11 +19,15 @@ export function program(): Command {
     .description('Build, train, inspect and compare the convolutional networks of d2l.ai chapter 8')
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
-    .option('--threads <n>', `wasm worker threads, 1–${MAX_WASM_THREADS} (default: CNNLAB_THREADS, else every core)`)
+    .addOption(new Option('--backend <name>', 'engine: auto takes the fastest that loads (see cnnlab doctor); default CNNLAB_BACKEND, else auto').choices([...BACKEND_CHOICES]))
+    .addOption(new Option('--device <name>', 'where the torch engine computes: auto is CUDA where libtorch has it; default CNNLAB_DEVICE, else auto').choices([...DEVICE_CHOICES]))
+    .option('--threads <n>', `compute threads of the wasm and torch engines, 1–${MAX_WASM_THREADS} (default: CNNLAB_THREADS, else every core)`)
     .hook('preAction', (command) => {
-      const { threads } = command.opts<{ threads?: string }>();
-      // The engine reads CNNLAB_THREADS when a command first initialises it.
+      const { threads, backend, device } = command.opts<{ threads?: string; backend?: string; device?: string }>();
+      // The engine reads these when a command (or a sweep's child process) first initialises it.
       if (threads !== undefined) process.env.CNNLAB_THREADS = String(validateThreads(threads, '--threads'));
+      if (backend !== undefined) process.env.CNNLAB_BACKEND = backend;
+      if (device !== undefined) process.env.CNNLAB_DEVICE = device;
     });
   for (const command of [trainCommand(), evaluateCommand(), predictCommand(), runsCommand(), diagnoseCommand(), listCommand(), summaryCommand(),
     complexityCommand(), explainCommand(), sweepCommand(), searchCommand(), eventsCommand(), doctorCommand(), dashboardCommand(), quickstartCommand(), workerCommand()]) {

@@ -3,6 +3,8 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodePng, loadDataset } from '@cnnlab/trainer';
+import { probeTorchEngine, TORCH_INSTALL_LINES } from '@cnnlab/core';
+import { engineMessage } from '../src/commands/quickstart.js';
 import { cnnlab } from './run-cli.js';
 
 let dir: string;
@@ -35,6 +37,44 @@ describe('cnnlab', () => {
     const { out } = await cnnlab('--threads', String(threads), 'doctor');
     expect(out).toMatch(new RegExp(`backend:\\s+wasm \\(SIMD, ${threads} threads?\\)`));
     expect(out).toMatch(new RegExp(`threads:\\s+${threads} \\(wasm worker threads; set with --threads or CNNLAB_THREADS\\)`));
+  });
+
+  it('takes --backend and --device before or after the command, and rejects combinations that cannot work', async () => {
+    const saved = { backend: process.env.CNNLAB_BACKEND, device: process.env.CNNLAB_DEVICE };
+    try {
+      const { out } = await cnnlab('doctor', '--backend', 'wasm', '--device', 'cpu');
+      expect(out).toMatch(/^backend:\s+wasm \(SIMD/m);
+      expect(out).toMatch(/^device:\s+cpu$/m);
+      expect((await cnnlab('--backend', 'wasm', '--device', 'cuda', 'doctor')).err)
+        .toMatch(/--device cuda: the wasm engine runs on the CPU only; CUDA needs --backend torch with a CUDA build of libtorch/);
+      expect((await cnnlab('train', '--backend', 'pytorch')).err).toMatch(/option '--backend <name>' argument 'pytorch' is invalid. Allowed choices are auto, tensorflow-gpu, torch, tensorflow, wasm, cpu/);
+      expect((await cnnlab('--device', 'gpu', 'list')).err).toMatch(/argument 'gpu' is invalid. Allowed choices are auto, cpu, cuda/);
+    } finally {
+      for (const [k, v] of [['CNNLAB_BACKEND', saved.backend], ['CNNLAB_DEVICE', saved.device]] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  });
+
+  it('doctor says whether torch loads: its libtorch, or why not and the exact install lines', async () => {
+    const probe = await probeTorchEngine();
+    const { out } = await cnnlab('doctor');
+    if (probe.available) {
+      expect(out).toContain(`torch:     usable: libtorch ${probe.libtorchVersion}, ${probe.cuda ? 'with CUDA' : 'CPU only'} (addon ${probe.addonPath})`);
+      expect(out).not.toMatch(/^torch:\s+not usable/m);
+    } else {
+      expect(out).toContain(`torch:     not usable: ${probe.reason!.split('\n')[0]}`);
+      for (const line of TORCH_INSTALL_LINES) expect(out).toContain(line);
+    }
+  });
+
+  it('quickstart names the engine it trains on and the faster ones it skipped', () => {
+    const base = { requested: 'auto' as const, packageName: 'x', tfjsVersion: '4', simd: null, gpu: false, device: 'cpu' as const };
+    expect(engineMessage({ ...base, backend: 'torch', threads: 2, libtorchVersion: '1.13.1', skipped: ['tensorflow-gpu: @tensorflow/tfjs-node-gpu not usable (no)'] }))
+      .toBe('Training on torch (libtorch 1.13.1, 2 threads).');
+    expect(engineMessage({ ...base, backend: 'wasm', simd: true, threads: 2, skipped: ['torch on cpu: @cnnlab/backend-torch not usable (libtorch not found)'] }))
+      .toBe('Training on wasm (SIMD, 2 threads).\nFaster engines skipped: torch on cpu: @cnnlab/backend-torch not usable (libtorch not found).\nRun `cnnlab doctor` for the lines that install them.');
   });
 
   it('rejects a --threads it cannot honour', async () => {

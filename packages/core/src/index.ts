@@ -1,8 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 
 export { tf };
-export { initEngine, engineInfo, describeEngine, doctor, BACKEND_CHOICES } from './engine/engine.js';
+export { initEngine, engineInfo, describeEngine, doctor, validateBackend, validateDevice, BACKEND_CHOICES } from './engine/engine.js';
 export type { BackendChoice, EngineInfo, EngineOptions, DoctorReport } from './engine/engine.js';
+export { engineOrder, type EngineSlot } from './engine/order.js';
+export { DEVICE_CHOICES, TORCH_INSTALL_LINES, loadTorchModule, probeTorchEngine, torchFallbackCounts, resetTorchFallbackCounts } from './engine/torch.js';
+export type { DeviceChoice, TorchProbe, TorchModule } from './engine/torch.js';
 export { MAX_WASM_THREADS, validateThreads } from './engine/wasm/threads.js';
 export { registerWasmTrainingKernels, wasmKernelSet, WASM_TRAINING_KERNELS, WASM_FAST_KERNEL_NAMES } from './engine/wasm/register.js';
 export type { WasmKernelSet } from './engine/wasm/register.js';

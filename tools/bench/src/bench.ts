@@ -9,26 +9,29 @@ import '@cnnlab/arch-resnet';
 import '@cnnlab/arch-densenet';
 import '@cnnlab/arch-regnet';
 import { CASES, QUICK_CASES, type BenchCase } from './cases.js';
-import { describeEngine, initEngine } from '@cnnlab/core';
+import { describeEngine, initEngine, probeTorchEngine } from '@cnnlab/core';
 import { measure, profileStep, type Measurement } from './measure.js';
 import { findTorch, measureTorch, type TorchMeasurement } from './torch.js';
 import { measureBaseline } from './baseline.js';
 import { formatKernelRow, KERNEL_HEADER, measureCeiling, type KernelRow } from './ceiling.js';
 
+/** The tfjs engines a row can time; PyTorch is measured beside them. */
+export type BenchEngine = 'wasm' | 'torch';
+
 export interface BenchRow {
   arch: string;
   input: string;
   batch: number;
-  ours: Measurement;
+  /** Training and inference on each engine asked for (best of the rounds). */
+  engines: Partial<Record<BenchEngine, Measurement>>;
   /** The same step with only the kernels stock wasm lacks (CNNLAB_WASM_KERNELS=baseline), measured in a child process. */
   baseline?: Measurement;
   cpu?: Measurement;
-  torch?: TorchMeasurement;
-  /** ours / baseline, training images per second. */
+  pytorch?: TorchMeasurement;
+  /** wasm / baseline, training images per second. */
   speedup?: number;
-  /** ours / PyTorch, training and inference images per second. */
-  trainRatio?: number;
-  inferRatio?: number;
+  /** engine / PyTorch, training and inference images per second, on the same threads. */
+  ratios: Partial<Record<BenchEngine, { train: number; infer: number }>>;
 }
 
 export interface BenchResult {
@@ -38,9 +41,31 @@ export interface BenchResult {
   ceiling?: { threads: number; rows: KernelRow[] };
 }
 
-export async function runBench(cases: BenchCase[], o: { steps: number; warmup: number; torch: boolean; cpu: boolean; baseline?: boolean; ceiling?: boolean; log?: (line: string) => void }): Promise<BenchResult> {
-  const torch = o.torch ? findTorch() : null;
-  if (o.torch && !torch) o.log?.('PyTorch not found (apt-get install python3-torch libopenblas0-pthread): measuring cnnlab only.');
+export interface BenchOptions {
+  steps: number;
+  warmup: number;
+  /** Also time PyTorch (Debian's python3-torch) on the same threads. */
+  pytorch: boolean;
+  cpu: boolean;
+  engines?: BenchEngine[];
+  baseline?: boolean;
+  ceiling?: boolean;
+  /** Times each engine and PyTorch this many times, alternating, and keeps the best: the machine is shared. */
+  rounds?: number;
+  log?: (line: string) => void;
+}
+
+const best = (a: Measurement | undefined, b: Measurement): Measurement => (!a ? b : {
+  ...b,
+  trainImagesPerSecond: Math.max(a.trainImagesPerSecond, b.trainImagesPerSecond),
+  inferImagesPerSecond: Math.max(a.inferImagesPerSecond, b.inferImagesPerSecond),
+  fallbacks: { ...a.fallbacks, ...b.fallbacks },
+});
+
+export async function runBench(cases: BenchCase[], o: BenchOptions): Promise<BenchResult> {
+  const engines = o.engines ?? ['wasm'];
+  const torch = o.pytorch ? findTorch() : null;
+  if (o.pytorch && !torch) o.log?.('PyTorch not found (apt-get install python3-torch libopenblas0-pthread): measuring cnnlab only.');
   let ceiling: BenchResult['ceiling'];
   if (o.ceiling) {
     ceiling = await measureCeiling({ torch, reps: Math.max(3, o.steps) });
@@ -48,21 +73,26 @@ export async function runBench(cases: BenchCase[], o: { steps: number; warmup: n
     o.log?.(KERNEL_HEADER);
     for (const r of ceiling.rows) o.log?.(formatKernelRow(r));
     o.log?.('');
-    o.log?.(HEADER);
   }
+  o.log?.(HEADER);
   const rows: BenchRow[] = [];
   for (const c of cases) {
-    const ours = await measure(c, 'wasm', o);
-    const row: BenchRow = { arch: c.arch, input: c.input.join('x'), batch: c.batch, ours };
-    if (o.baseline) {
+    const row: BenchRow = { arch: c.arch, input: c.input.join('x'), batch: c.batch, engines: {}, ratios: {} };
+    for (let round = 0; round < (o.rounds ?? 1); round++) {
+      for (const engine of engines) row.engines[engine] = best(row.engines[engine], await measure(c, engine, o));
+      if (torch) {
+        const m = measureTorch(torch, c, { threads: Object.values(row.engines)[0]!.threads, ...o });
+        row.pytorch = row.pytorch ? { ...m, train: Math.max(m.train, row.pytorch.train), infer: Math.max(m.infer, row.pytorch.infer) } : m;
+      }
+    }
+    if (o.baseline && row.engines.wasm) {
       row.baseline = measureBaseline(c, o);
-      row.speedup = ours.trainImagesPerSecond / row.baseline.trainImagesPerSecond;
+      row.speedup = row.engines.wasm.trainImagesPerSecond / row.baseline.trainImagesPerSecond;
     }
     if (o.cpu && c.cpu) row.cpu = await measure(c, 'cpu', { steps: 1, warmup: 0 });
-    if (torch) {
-      row.torch = measureTorch(torch, c, { threads: ours.threads, ...o });
-      row.trainRatio = ours.trainImagesPerSecond / row.torch.train;
-      row.inferRatio = ours.inferImagesPerSecond / row.torch.infer;
+    for (const engine of engines) {
+      const m = row.engines[engine]!;
+      if (row.pytorch) row.ratios[engine] = { train: m.trainImagesPerSecond / row.pytorch.train, infer: m.inferImagesPerSecond / row.pytorch.infer };
     }
     rows.push(row);
     o.log?.(formatRow(row));
@@ -71,31 +101,52 @@ export async function runBench(cases: BenchCase[], o: { steps: number; warmup: n
 }
 
 const n = (x: number | undefined) => (x === undefined ? '-' : x >= 100 ? Math.round(x).toString() : x.toFixed(1));
+const r2 = (x: number | undefined) => x?.toFixed(2) ?? '-';
 
 export function formatRow(r: BenchRow): string {
-  return [r.arch.padEnd(14), r.input.padEnd(10), String(r.batch).padStart(5), n(r.baseline?.trainImagesPerSecond).padStart(9),
-    n(r.ours.trainImagesPerSecond).padStart(9), (r.speedup?.toFixed(2) ?? '-').padStart(7), n(r.torch?.train).padStart(9),
-    (r.trainRatio?.toFixed(2) ?? '-').padStart(6), n(r.ours.inferImagesPerSecond).padStart(9), n(r.torch?.infer).padStart(9), (r.inferRatio?.toFixed(2) ?? '-').padStart(6),
-    n(r.cpu?.trainImagesPerSecond).padStart(8), `${(r.ours.peakTensorBytes / 2 ** 20).toFixed(0)} MiB`.padStart(9)].join(' ');
+  const { wasm, torch } = r.engines;
+  const fallbacks = torch ? Object.keys(torch.fallbacks ?? {}).length : undefined;
+  const peak = (torch ?? wasm)?.peakTensorBytes;
+  return [r.arch.padEnd(14), r.input.padEnd(10), String(r.batch).padStart(5),
+    n(torch?.trainImagesPerSecond).padStart(9), n(wasm?.trainImagesPerSecond).padStart(9), n(r.pytorch?.train).padStart(9),
+    r2(r.ratios.torch?.train).padStart(6), r2(r.ratios.wasm?.train).padStart(6),
+    n(torch?.inferImagesPerSecond).padStart(9), n(wasm?.inferImagesPerSecond).padStart(9), n(r.pytorch?.infer).padStart(9),
+    r2(r.ratios.torch?.infer).padStart(6), r2(r.ratios.wasm?.infer).padStart(6),
+    n(r.baseline?.trainImagesPerSecond).padStart(8), r2(r.speedup).padStart(7), n(r.cpu?.trainImagesPerSecond).padStart(7),
+    String(fallbacks ?? '-').padStart(5), (peak === undefined ? '-' : `${(peak / 2 ** 20).toFixed(0)} MiB`).padStart(9)].join(' ');
 }
 
-export const HEADER = ['model'.padEnd(14), 'input'.padEnd(10), 'batch'.padStart(5), 'base/s'.padStart(9), 'train/s'.padStart(9), 'speedup'.padStart(7),
-  'torch/s'.padStart(9), 'ratio'.padStart(6),
-  'infer/s'.padStart(9), 'torch/s'.padStart(9), 'ratio'.padStart(6), 'cpu/s'.padStart(8), 'peak mem'.padStart(9)].join(' ');
+export const HEADER = ['model'.padEnd(14), 'input'.padEnd(10), 'batch'.padStart(5),
+  'torch/s'.padStart(9), 'wasm/s'.padStart(9), 'pytorch/s'.padStart(9), 't÷pt'.padStart(6), 'w÷pt'.padStart(6),
+  'torch inf'.padStart(9), 'wasm inf'.padStart(9), 'pt inf'.padStart(9), 't÷pt'.padStart(6), 'w÷pt'.padStart(6),
+  'base/s'.padStart(8), 'speedup'.padStart(7), 'cpu/s'.padStart(7), 'fallb'.padStart(5), 'peak mem'.padStart(9)].join(' ');
+
+export const LEGEND = 'torch/s, wasm/s: training images/s on the torch (libtorch) and wasm engines; pytorch/s: PyTorch on the same threads; '
+  + 't÷pt, w÷pt: engine ÷ PyTorch; inf: inference images/s; base/s: stock wasm as Node runs it (1 thread) plus only the missing filter-gradient kernels, '
+  + 'speedup = wasm/s ÷ base/s; fallb: kernels that ran on the torch engine\'s cpu fallback; peak mem: tensor memory of a training step (torch, else wasm).';
+
+function enginesFrom(value: string | undefined, torchAvailable: boolean, noTorch: boolean): BenchEngine[] {
+  if (value === undefined) return noTorch || !torchAvailable ? ['wasm'] : ['torch', 'wasm'];
+  const list = value.split(',').map((e) => e.trim());
+  for (const e of list) if (e !== 'wasm' && e !== 'torch') throw new Error(`--backend takes wasm and/or torch (comma-separated), got "${e}"`);
+  return list as BenchEngine[];
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      quick: { type: 'boolean' }, models: { type: 'string' }, steps: { type: 'string' }, json: { type: 'string' },
-      'no-torch': { type: 'boolean' }, 'no-cpu': { type: 'boolean' }, 'no-baseline': { type: 'boolean' }, 'no-ceiling': { type: 'boolean' },
+      quick: { type: 'boolean' }, models: { type: 'string' }, steps: { type: 'string' }, rounds: { type: 'string' }, json: { type: 'string' },
+      backend: { type: 'string' }, 'no-torch': { type: 'boolean' }, 'no-pytorch': { type: 'boolean' },
+      'no-cpu': { type: 'boolean' }, 'no-baseline': { type: 'boolean' }, 'no-ceiling': { type: 'boolean' },
       threads: { type: 'string' }, shapes: { type: 'boolean' }, 'measure-one': { type: 'string' }, profile: { type: 'string' }, help: { type: 'boolean' },
     },
   });
   if (values.help) {
-    console.log('npm run bench -- [--quick] [--models lenet,resnet18-d2l] [--steps 5] [--threads 2] [--json out.json] [--no-torch] [--no-cpu] [--no-baseline] [--no-ceiling] [--profile resnet18-d2l@28 [--shapes]]');
+    console.log('npm run bench -- [--quick] [--models lenet,resnet18-d2l] [--backend torch,wasm] [--steps 5] [--rounds 1] [--threads 2] [--json out.json] '
+      + '[--no-torch] [--no-pytorch] [--no-cpu] [--no-baseline] [--no-ceiling] [--profile resnet18-d2l@28 [--backend torch] [--shapes]]');
     return;
   }
-  // The engine reads CNNLAB_THREADS; PyTorch is then given the thread count the engine reports.
+  // The engines read CNNLAB_THREADS; PyTorch is then given the thread count the engine reports.
   if (values.threads !== undefined) process.env.CNNLAB_THREADS = values.threads;
   if (values['measure-one']) {
     // Child-process mode for the baseline: one case, printed as JSON.
@@ -103,25 +154,35 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(await measure(c, 'wasm', { steps, warmup })));
     return;
   }
+  const torchProbe = await probeTorchEngine();
+  const engines = enginesFrom(values.backend, torchProbe.available, Boolean(values['no-torch']));
+  if (engines.includes('torch') && !torchProbe.available) throw new Error(`The torch engine cannot load: ${torchProbe.reason}`);
   if (values.profile) {
     const [arch, size] = values.profile.split('@');
     const c = CASES.find((k) => k.arch === arch && (!size || k.input[1] === Number(size)));
     if (!c) throw new Error(`No benchmark case ${values.profile}; cases: ${CASES.map((k) => `${k.arch}@${k.input[1]}`).join(', ')}`);
-    const rows = await profileStep(c, { byShape: values.shapes });
-    console.log(`Kernel profile of one training step: ${c.arch} ${c.input.join('x')} batch ${c.batch} on ${describeEngine(await initEngine({ backend: 'wasm' }))}`);
-    for (const k of rows.slice(0, values.shapes ? 30 : 20)) console.log(`${k.kernel.padEnd(36)} ${k.ms.toFixed(1).padStart(9)} ms ${(k.share * 100).toFixed(1).padStart(6)}%`);
+    const backend = values.backend === undefined ? 'wasm' : engines[0]!;
+    const { kernels, fallbacks } = await profileStep(c, { backend, byShape: values.shapes });
+    console.log(`Kernel profile of one training step: ${c.arch} ${c.input.join('x')} batch ${c.batch} on ${describeEngine(await initEngine({ backend }))}`);
+    for (const k of kernels.slice(0, values.shapes ? 30 : 20)) console.log(`${k.kernel.padEnd(36)} ${k.ms.toFixed(1).padStart(9)} ms ${(k.share * 100).toFixed(1).padStart(6)}%`);
+    if (backend === 'torch') {
+      const list = Object.entries(fallbacks).sort((a, b) => b[1] - a[1]);
+      console.log(list.length ? `Fallbacks (kernel: calls on the cpu fallback in this step): ${list.map(([k, calls]) => `${k}: ${calls}`).join(', ')}` : 'Fallbacks: none (every kernel of the step ran natively)');
+    }
     return;
   }
   const wanted = values.models?.split(',');
   const cases = (values.quick ? QUICK_CASES : CASES).filter((c) => !wanted || wanted.includes(c.arch));
   const steps = Number(values.steps ?? (values.quick ? 1 : 5));
-  const engine = await initEngine({ backend: 'wasm' });
-  console.log(`cnnlab benchmark on ${describeEngine(engine)}: training step = forward + backward + SGD update; images/s, median of ${steps} timed steps after warm-up`);
-  const ceiling = !values.quick && !values['no-ceiling'];
-  if (!ceiling) console.log(HEADER);
-  const result = await runBench(cases, { steps, warmup: values.quick ? 1 : 2, torch: !values['no-torch'], cpu: !values['no-cpu'], baseline: !values['no-baseline'], ceiling, log: console.log });
-  console.log('base/s: stock wasm as it runs in Node (1 thread) plus only the missing filter-gradient kernels; speedup = train/s ÷ base/s; peak mem: tensor memory during a training step.');
-  if (result.torchVersion) console.log(`PyTorch ${result.torchVersion} on the same thread count (${engine.threads}); ratio = cnnlab / PyTorch.`);
+  const infos = [];
+  for (const e of engines) infos.push(describeEngine(await initEngine({ backend: e })));
+  console.log(`cnnlab benchmark on ${infos.join(' and ')}: training step = forward + backward + SGD update; images/s, median of ${steps} timed steps after warm-up`);
+  const result = await runBench(cases, {
+    steps, warmup: values.quick ? 1 : 2, engines, pytorch: !values['no-torch'] && !values['no-pytorch'], cpu: !values['no-cpu'],
+    baseline: !values['no-baseline'], ceiling: !values.quick && !values['no-ceiling'], rounds: Number(values.rounds ?? 1), log: console.log,
+  });
+  console.log(LEGEND);
+  if (result.torchVersion) console.log(`PyTorch ${result.torchVersion} on the same thread count (${result.rows[0]?.pytorch?.threads ?? '-'}).`);
   if (values.json) writeFileSync(values.json, JSON.stringify(result, null, 2));
 }
 

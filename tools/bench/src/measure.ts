@@ -1,4 +1,4 @@
-import { createModel, initEngine, tf, type BackendChoice } from '@cnnlab/core';
+import { createModel, initEngine, resetTorchFallbackCounts, tf, torchFallbackCounts, type BackendChoice } from '@cnnlab/core';
 import type { BenchCase } from './cases.js';
 
 export interface Measurement {
@@ -11,6 +11,8 @@ export interface Measurement {
   peakTensorBytes: number;
   heapBytes: number | null;
   steps: number;
+  /** torch only: kernel → calls that ran on the cpu fallback during the timed steps. */
+  fallbacks?: Record<string, number>;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -41,19 +43,31 @@ export async function measure(c: BenchCase, backend: BackendChoice, o: { steps: 
     }
     return c.batch / median(seconds);
   };
+  await resetTorchFallbackCounts();
   const trainImagesPerSecond = time(train);
   const inferImagesPerSecond = time(infer);
   const peak = (await tf.profile(train)).peakBytes;
   const heap = engine.backend === 'wasm' ? ((tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length) : null;
+  const fallbacks = engine.backend === 'torch' ? Object.fromEntries(await torchFallbackCounts()) : undefined;
   tf.dispose([x, y]);
   optimizer.dispose();
   model.dispose();
-  return { backend: engine.backend, threads: engine.threads, trainImagesPerSecond, inferImagesPerSecond, peakTensorBytes: peak, heapBytes: heap, steps: o.steps };
+  return {
+    backend: engine.backend, threads: engine.threads, trainImagesPerSecond, inferImagesPerSecond, peakTensorBytes: peak, heapBytes: heap, steps: o.steps,
+    ...(fallbacks && { fallbacks }),
+  };
 }
 
-/** Per-kernel milliseconds of one training step, largest first (tf.profile); with `byShape`, one row per kernel and input shapes. */
-export async function profileStep(c: BenchCase, o: { byShape?: boolean } = {}): Promise<{ kernel: string; ms: number; share: number }[]> {
-  await initEngine({ backend: 'wasm' });
+export interface StepProfile {
+  /** Milliseconds per kernel, largest first. */
+  kernels: { kernel: string; ms: number; share: number }[];
+  /** torch only: kernel → calls that ran on the cpu fallback in the profiled step. */
+  fallbacks: Record<string, number>;
+}
+
+/** Per-kernel milliseconds of one training step (tf.profile) and the fallbacks it hit; with `byShape`, one row per kernel and input shapes. */
+export async function profileStep(c: BenchCase, o: { backend?: BackendChoice; byShape?: boolean } = {}): Promise<StepProfile> {
+  await initEngine({ backend: o.backend ?? 'wasm' });
   const model = createModel(c.arch, { input: c.input, options: c.options });
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const [ch, h, w] = c.input;
@@ -64,7 +78,9 @@ export async function profileStep(c: BenchCase, o: { byShape?: boolean } = {}): 
     tf.dispose([value, ...Object.values(grads)]);
   };
   step();
+  await resetTorchFallbackCounts();
   const info = await tf.profile(step);
+  const fallbacks = Object.fromEntries(await torchFallbackCounts());
   const byKernel = new Map<string, number>();
   // Ops ending in __op and custom-gradient ops ("unnamed scope": batch norm's training op) wrap
   // kernels that are profiled themselves; count kernels only.
@@ -75,5 +91,5 @@ export async function profileStep(c: BenchCase, o: { byShape?: boolean } = {}): 
   const total = [...byKernel.values()].reduce((a, b) => a + b, 0);
   tf.dispose([x, y]);
   model.dispose();
-  return [...byKernel.entries()].map(([kernel, ms]) => ({ kernel, ms, share: ms / total })).sort((a, b) => b.ms - a.ms);
+  return { kernels: [...byKernel.entries()].map(([kernel, ms]) => ({ kernel, ms, share: ms / total })).sort((a, b) => b.ms - a.ms), fallbacks };
 }

@@ -1,17 +1,39 @@
 import { describe, expect, it } from 'vitest';
 import { QUICK_CASES } from '../src/cases.js';
-import { formatRow, runBench } from '../src/bench.js';
+import { formatRow, HEADER, runBench } from '../src/bench.js';
+import { profileStep } from '../src/measure.js';
+import { probeTorchEngine } from '@cnnlab/core';
 import { kernelFlops, measureCeiling } from '../src/ceiling.js';
 
 describe('benchmark quick mode', () => {
   it('measures training and inference throughput of the quick cases on wasm', async () => {
-    const { rows } = await runBench(QUICK_CASES.slice(0, 1), { steps: 1, warmup: 1, torch: false, cpu: false });
+    const { rows } = await runBench(QUICK_CASES.slice(0, 1), { steps: 1, warmup: 1, pytorch: false, cpu: false });
     expect(rows).toHaveLength(1);
-    const [row] = rows;
-    expect(row!.ours.backend).toBe('wasm');
-    expect(row!.ours.trainImagesPerSecond).toBeGreaterThan(0);
-    expect(row!.ours.inferImagesPerSecond).toBeGreaterThan(row!.ours.trainImagesPerSecond);
-    expect(formatRow(row!)).toMatch(/^lenet\s+1x28x28\s+32/);
+    const wasm = rows[0]!.engines.wasm!;
+    expect(wasm.backend).toBe('wasm');
+    expect(wasm.trainImagesPerSecond).toBeGreaterThan(0);
+    expect(wasm.inferImagesPerSecond).toBeGreaterThan(wasm.trainImagesPerSecond);
+    expect(rows[0]!.engines.torch).toBeUndefined();
+    // No torch column measured: its cells are dashes, the wasm one a number.
+    expect(formatRow(rows[0]!)).toMatch(/^lenet\s+1x28x28\s+32\s+-\s+\d+/);
+    expect(HEADER).toMatch(/torch\/s\s+wasm\/s\s+pytorch\/s/);
+  });
+});
+
+const torch = await probeTorchEngine();
+if (!torch.available && !process.env.CI) console.warn(`Skipping the bench's torch column test: ${torch.reason}`);
+
+describe.runIf(torch.available || Boolean(process.env.CI))('benchmark torch column', () => {
+  it('times the torch engine and profiles a step with its fallbacks counted', async () => {
+    if (!torch.available) throw new Error(`The torch engine cannot load: ${torch.reason}`);
+    const { rows } = await runBench(QUICK_CASES.slice(0, 1), { steps: 1, warmup: 1, pytorch: false, cpu: false, engines: ['torch'] });
+    const m = rows[0]!.engines.torch!;
+    expect(m.backend).toBe('torch');
+    expect(m.trainImagesPerSecond).toBeGreaterThan(0);
+    expect(m.fallbacks).toBeDefined();
+    const profile = await profileStep(QUICK_CASES[0]!, { backend: 'torch' });
+    expect(profile.kernels.map((k) => k.kernel)).toContain('Conv2DBackpropFilter');
+    expect(profile.fallbacks).toEqual({});
   });
 });
 

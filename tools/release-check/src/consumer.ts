@@ -48,6 +48,14 @@ export async function useCli(): Promise<string[]> {
   await main(['node', 'cnnlab', 'list']);
   return [program().name(), ...loaded];
 }`,
+  '@cnnlab/backend-torch': `
+import { probeTorch, registerTorchBackend, torchFallbacks, type TorchProbe } from '@cnnlab/backend-torch';
+export async function useBackendTorch(): Promise<string> {
+  const probe: TorchProbe = probeTorch();
+  if (!probe.available) return probe.reason ?? 'unavailable';
+  const info = await registerTorchBackend({ threads: 1, device: 'cpu' });
+  return \`\${info.backend} \${info.device} \${info.libtorchVersion} \${torchFallbacks().size}\`;
+}`,
   '@cnnlab/arch-lenet': `
 import { lenet, type LeNetOptions } from '@cnnlab/arch-lenet';
 export const lenetOptions: LeNetOptions = { activation: 'relu', norm: 'batch', normPosition: 'before', firstPadding: 2 };

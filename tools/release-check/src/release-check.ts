@@ -5,7 +5,9 @@
  * installs all tarballs into a fresh project outside the workspace (third-party dependencies from
  * the registry), and there imports each package, registers the architecture families, builds a
  * model, runs the cnnlab command (help, list, a one-epoch training on 300 Fashion-MNIST images) and
- * type-checks a consumer TypeScript file against the published declarations.
+ * type-checks a consumer TypeScript file against the published declarations. Where libtorch exists
+ * (Debian's libtorch-dev, or LIBTORCH=<dir>), @cnnlab/backend-torch's install must have built its addon,
+ * and one epoch trains on the torch engine.
  *
  * Options:
  *   --skip-build        use the dist/ folders as they are
@@ -359,11 +361,31 @@ async function main(): Promise<void> {
         const runs = existsSync(logdir) ? readdirSync(logdir) : [];
         if (runs.length !== 1) return fail(`npx cnnlab train: expected one run under ${logdir}, found ${runs.length}`);
         const runDir = join(logdir, runs[0]!);
-        const report = JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as { status: string; history: { valAcc: number }[] };
+        const report = JSON.parse(readFileSync(join(runDir, 'report.json'), 'utf8')) as { status: string; engine: { backend: string }; history: { valAcc: number }[] };
         const events = listTree(runDir).filter((f) => /events\.out\.tfevents\./.test(f));
         if (!['finished', 'stopped-early'].includes(report.status) || report.history.length !== 1) fail(`npx cnnlab train: report.json says status ${report.status} after ${report.history.length} epochs`);
         else if (!events.length) fail('npx cnnlab train: the run has no TensorBoard event file');
-        else ok(`trained 1 epoch in ${r.seconds.toFixed(1)} s: status ${report.status}, validation accuracy ${report.history[0]!.valAcc.toFixed(3)}, ${events.length} event file(s)`);
+        else ok(`trained 1 epoch on ${report.engine.backend} (auto) in ${r.seconds.toFixed(1)} s: status ${report.status}, validation accuracy ${report.history[0]!.valAcc.toFixed(3)}, ${events.length} event file(s)`);
+      });
+    }
+
+    if (options.train && publishable.some((p) => p.name === TORCH_PACKAGE)) {
+      await phase('torch engine: the addon built at install, one epoch of lenet on it', () => {
+        const where = libtorchLocation();
+        if (!where) return warn(`no libtorch here (apt-get install -y libtorch-dev, or LIBTORCH=<dir>): ${TORCH_PACKAGE} installed without its addon, torch not checked`);
+        const probe = inConsumer(process.execPath, ['--input-type=module', '-e', `const { probeTorch } = await import('${TORCH_PACKAGE}'); console.log(JSON.stringify(probeTorch()));`]);
+        if (probe.status !== 0) return fail(commandFailed(`${TORCH_PACKAGE}: probeTorch()`, probe));
+        const result = JSON.parse(probe.stdout.trim().split('\n').pop()!) as { available: boolean; reason?: string; libtorchVersion?: string };
+        if (!result.available) return fail(`${TORCH_PACKAGE}: libtorch is at ${where} but npm install did not give a working addon: ${result.reason ?? '?'}`);
+        ok(`${TORCH_PACKAGE}: addon built at install against libtorch ${result.libtorchVersion} (${where})`);
+        const logdir = join(work, 'runs-torch');
+        const r = inConsumer(npx, ['--no', '--', 'cnnlab', '--backend', 'torch', 'train', '--arch', 'lenet', '--epochs', '1', '--limit', '300', '--logdir', logdir], 600_000);
+        if (r.status !== 0) return fail(commandFailed('npx cnnlab --backend torch train', r));
+        const runs = existsSync(logdir) ? readdirSync(logdir) : [];
+        if (runs.length !== 1) return fail(`npx cnnlab --backend torch train: expected one run under ${logdir}, found ${runs.length}`);
+        const report = JSON.parse(readFileSync(join(logdir, runs[0]!, 'report.json'), 'utf8')) as { status: string; engine: { backend: string }; history: { valAcc: number }[] };
+        if (report.engine.backend !== 'torch' || report.history.length !== 1) fail(`npx cnnlab --backend torch train: report.json says engine ${report.engine.backend}, ${report.history.length} epochs, status ${report.status}`);
+        else ok(`trained 1 epoch on torch in ${r.seconds.toFixed(1)} s: status ${report.status}, validation accuracy ${report.history[0]!.valAcc.toFixed(3)}`);
       });
     }
 
@@ -433,5 +455,13 @@ async function main(): Promise<void> {
 }
 
 class StopError extends Error {}
+
+const TORCH_PACKAGE = '@cnnlab/backend-torch';
+
+/** Where a libtorch to build the addon against is (as backend-torch's install looks for it), or null. */
+function libtorchLocation(): string | null {
+  if (process.env.LIBTORCH) return process.env.LIBTORCH;
+  return existsSync('/usr/include/torch/csrc/api/include/torch/torch.h') ? '/usr (libtorch-dev)' : null;
+}
 
 await main();

@@ -1,9 +1,20 @@
 import { Command } from 'commander';
+import { describeEngine, initEngine, type EngineInfo } from '@cnnlab/core';
 import { evaluateRun } from '@cnnlab/trainer';
 import { int } from '../parse.js';
 import { dashboardPort } from '../port.js';
 import { loadDashboard, serveDashboard } from './dashboard.js';
 import { runTrain } from './train.js';
+
+/** What quickstart says about its engine: which one trains, and which faster ones were skipped and why. */
+export function engineMessage(engine: EngineInfo): string {
+  const lines = [`Training on ${describeEngine(engine)}${engine.device === 'cuda' ? ' on the GPU' : ''}.`];
+  const faster = engine.skipped.filter((s) => !s.startsWith('tensorflow'));
+  if (faster.length) {
+    lines.push(`Faster engines skipped: ${faster.join('; ')}.`, 'Run `cnnlab doctor` for the lines that install them.');
+  }
+  return lines.join('\n');
+}
 
 /** `npm start`: a first run a newcomer can watch — BN-LeNet on Fashion-MNIST for a few epochs. */
 export function quickstartCommand(): Command {
@@ -17,6 +28,7 @@ export function quickstartCommand(): Command {
     .action(async (o: { arch: string; epochs: number; logdir: string; port: number; dashboard: boolean }) => {
       const host = '127.0.0.1';
       if (o.dashboard) o.port = await dashboardPort(o.port, host);
+      console.log(engineMessage(await initEngine()));
       const { runDir, report } = await runTrain({ arch: o.arch, epochs: o.epochs, logdir: o.logdir, lr: 0.5, earlyStopping: 2 });
       if (report.status !== 'finished' && report.status !== 'stopped-early') return;
       const test = await evaluateRun(runDir);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { BACKEND_CHOICES, type BackendChoice } from '@cnnlab/core';
+import { validateBackend } from '@cnnlab/core';
 import { consoleReporter, type TrainHooks } from '@cnnlab/trainer';
 import {
   describeParams, formatQueueReport, formatSearchModels, formatSearchReport, formatSweepReport, loadSweepSpec, rankTrials, readQueueSnapshot, readSearch, readSweep,
@@ -39,9 +39,11 @@ const queueOption = () => new Option('--queue [url]', `run the study's trials on
 const logdirOption = () => new Option('--logdir <dir>', 'parent of the default study directory; with --queue, the logdir the workers share (the study directory must be inside it)').default('runs');
 
 /** With --queue, the executor that puts the study's trials in its queue (the URL's password is never printed). */
-function queueExecutor(o: { queue?: string | boolean; logdir: string; backend: string }, dir: string, kind: 'sweep' | 'search'): QueueTrialExecutor | undefined {
+function queueExecutor(o: { queue?: string | boolean; logdir: string }, dir: string, kind: 'sweep' | 'search'): QueueTrialExecutor | undefined {
   if (o.queue === undefined) return undefined;
-  const executor = new QueueTrialExecutor({ url: redisUrl(o.queue), logdir: o.logdir, studyDir: dir, kind, backend: o.backend as BackendChoice, log: (m) => console.log(m) });
+  // The global --backend (CNNLAB_BACKEND) travels with each job; without it every worker takes its own fastest engine.
+  const backend = process.env.CNNLAB_BACKEND ? validateBackend(process.env.CNNLAB_BACKEND) : undefined;
+  const executor = new QueueTrialExecutor({ url: redisUrl(o.queue), logdir: o.logdir, studyDir: dir, kind, ...(backend ? { backend } : {}), log: (m) => console.log(m) });
   console.log(`Trials go to ${executor.describe()}; start workers with: cnnlab worker --queue <url> --logdir ${o.logdir}`);
   return executor;
 }
@@ -62,8 +64,6 @@ function printQueue(dir: string): void {
   const snapshot = readQueueSnapshot(dir);
   if (snapshot) console.log(`\n${formatQueueReport(snapshot)}`);
 }
-
-const backendOption = () => new Option('--backend <name>', 'TensorFlow.js backend').choices([...BACKEND_CHOICES]).default('auto');
 
 function trialEnd(t: TrialRecord): string {
   const metrics = `best val loss ${t.bestValLoss?.toFixed(4) ?? '-'}, acc ${t.bestValAcc?.toFixed(4) ?? '-'} (epoch ${t.bestEpoch ?? '-'})`;
@@ -91,9 +91,8 @@ export function sweepCommand(): Command {
     .option('--dir <dir>', 'sweep directory (default <logdir>/sweeps/<spec name>)')
     .addOption(queueOption())
     .addOption(logdirOption())
-    .addOption(backendOption())
     .addCommand(report)
-    .action(async (specPath: string, o: { dir?: string; backend: string; queue?: string | boolean; logdir: string }) => {
+    .action(async (specPath: string, o: { dir?: string; queue?: string | boolean; logdir: string }) => {
       const spec = loadSweepSpec(specPath);
       const dir = o.dir ?? join(o.logdir, 'sweeps', spec.name);
       const reporter = consoleReporter();
@@ -101,7 +100,6 @@ export function sweepCommand(): Command {
       const state = await withExecutor(executor, () => runSweep(spec, {
         dir,
         ...(executor ? { executor } : {}),
-        backend: o.backend as BackendChoice,
         signal: interruptSignal().signal,
         hooks: {
           ...reporter,
@@ -132,7 +130,7 @@ const pair = (name: string) => (value: string): [number, number] => {
 interface SearchCliOptions {
   spaces: string; samples: number; epochs: number; input: [number, number, number]; limit: number; stages: number; stem: number;
   depth?: [number, number]; width?: [number, number]; groupWidths?: number[]; bottleneckRatios?: number[]; widthQuantum?: number;
-  batchSize: number; lr: number; optimizer: string; momentum?: number; seed: number; edfStep: number; dir?: string; backend: string;
+  batchSize: number; lr: number; optimizer: string; momentum?: number; seed: number; edfStep: number; dir?: string;
   queue?: string | boolean; logdir: string;
 }
 
@@ -174,7 +172,6 @@ export function searchCommand(): Command {
     .option('--dir <dir>', 'search directory (default <logdir>/search/<spaces>-seed<seed>)')
     .addOption(queueOption())
     .addOption(logdirOption())
-    .addOption(backendOption())
     .addCommand(report)
     .action(async (o: SearchCliOptions) => {
       const spaces = o.spaces.split(',').map((s) => s.trim()).filter(Boolean) as NonNullable<DesignSpaceSearchOptions['spaces']>;
@@ -191,7 +188,6 @@ export function searchCommand(): Command {
         ...(executor ? { executor } : {}),
         dir, spaces, samplesPerSpace: o.samples, epochs: o.epochs, input: o.input, datasetLimit: o.limit, stages: o.stages, stemChannels: o.stem,
         ranges, seed: o.seed, batchSize: o.batchSize, lr: o.lr, optimizer, edfStep: o.edfStep,
-        backend: o.backend as BackendChoice,
         signal: interruptSignal().signal,
         hooks: {
           log: quietLog(reporter.log), onBatch: reporter.onBatch,

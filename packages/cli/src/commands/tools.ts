@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { Command, Option } from 'commander';
-import { BACKEND_CHOICES, describeEngine, doctor } from '@cnnlab/core';
+import { Command } from 'commander';
+import { describeEngine, doctor } from '@cnnlab/core';
 import { readEvents, readRunDirectory, type DecodedEvent, type Damage } from '@cnnlab/tfevents';
 
 function valueText(v: NonNullable<DecodedEvent['summary']>['values'][number]): string {
@@ -63,19 +63,26 @@ function printDamage(damage: Damage[]): void {
 
 export function doctorCommand(): Command {
   return new Command('doctor')
-    .description('Show the TensorFlow.js backend in use, its version and threads, and what GPU training would need')
-    .addOption(new Option('--backend <name>', 'backend to check').choices([...BACKEND_CHOICES]).default('auto'))
+    .description('Show the engine in use (backend, device, threads, versions), why faster ones were skipped with the lines that install them, and what GPU training needs')
     .option('--json', 'print JSON')
-    .action(async (o: { backend: string; json?: boolean }) => {
-      const r = await doctor({ backend: o.backend as never });
+    .action(async (o: { json?: boolean }) => {
+      // The engine (--backend, --device, --threads) comes from cnnlab's global options.
+      const r = await doctor();
       if (o.json) return console.log(JSON.stringify(r, null, 2));
       console.log(`backend:   ${describeEngine(r.engine)} from ${r.engine.packageName}`);
+      console.log(`device:    ${r.engine.device}`);
       console.log(`tfjs:      ${r.engine.tfjsVersion}`);
-      const threadsHow = r.engine.backend === 'wasm' ? ' (wasm worker threads; set with --threads or CNNLAB_THREADS)' : '';
+      const threadsHow = { wasm: ' (wasm worker threads; set with --threads or CNNLAB_THREADS)', torch: ' (libtorch intra-op threads; set with --threads or CNNLAB_THREADS)' }[r.engine.backend] ?? '';
       console.log(`threads:   ${r.engine.threads}${r.engine.threadsNote ? ` — ${r.engine.threadsNote}` : threadsHow}`);
       console.log(`node:      ${r.node} on ${r.platform}`);
       for (const p of r.optionalPackages) console.log(`optional:  ${p.name} ${p.installed ? 'installed' : `not installed — ${p.install}`}`);
       for (const s of r.engine.skipped) console.log(`skipped:   ${s}`);
+      const probe = r.torch.probe;
+      if (probe.available) console.log(`torch:     usable: libtorch ${probe.libtorchVersion}, ${probe.cuda ? 'with CUDA' : 'CPU only'} (addon ${probe.addonPath})`);
+      else {
+        console.log(`torch:     not usable: ${probe.reason?.split('\n')[0] ?? 'unknown reason'} To train on libtorch (the fastest CPU engine here):`);
+        for (const line of r.torch.install) console.log(`             ${line}`);
+      }
       if (r.gpuAdvice.length) console.log(`GPU:       ${r.gpuAdvice.join('\n           ')}`);
     });
 }

@@ -1,6 +1,5 @@
 import { Command, Option } from 'commander';
 import { consoleReporter, evaluateRun, resumeRun, train, type TrainOptions, type TrainResult } from '@cnnlab/trainer';
-import { BACKEND_CHOICES } from '@cnnlab/core';
 import { int, keyValue, num, shape, split } from '../parse.js';
 
 export interface TrainCliOptions {
@@ -8,7 +7,7 @@ export interface TrainCliOptions {
   weightDecay?: number; schedule?: string; stepSize?: number; gamma?: number; minLr?: number; warmup?: number; seed?: number; split?: TrainOptions['split'];
   dataset?: string; dataDir?: string; limit?: number; grayscale?: boolean; input?: [number, number, number]; resize?: number; option?: Record<string, unknown>;
   earlyStopping?: number | boolean; minDelta?: number; restoreBest?: boolean; checkpointEvery?: number; keepCheckpoints?: number; evalBatchSize?: number;
-  logEvery?: number; logdir: string; name?: string; backend?: string; resume?: string; test?: boolean;
+  logEvery?: number; logdir: string; name?: string; resume?: string; test?: boolean;
 }
 
 export function trainOptionsFrom(o: TrainCliOptions): TrainOptions {
@@ -70,18 +69,18 @@ export function printOutcome({ runDir, report }: TrainResult): void {
 export async function runTrain(o: TrainCliOptions): Promise<TrainResult> {
   const interrupt = interruptSignal();
   const hooks = { ...consoleReporter(), signal: interrupt.signal };
-  const backend = o.backend as never;
   let result: TrainResult;
   try {
+    // The engine (backend, device, threads) comes from cnnlab's global options.
     result = o.resume
-      ? await resumeRun(o.resume, { backend, ...(o.epochs !== undefined && { epochs: o.epochs }) }, hooks)
-      : await train({ ...trainOptionsFrom(o), logdir: o.logdir, name: o.name, backend }, hooks);
+      ? await resumeRun(o.resume, { ...(o.epochs !== undefined && { epochs: o.epochs }) }, hooks)
+      : await train({ ...trainOptionsFrom(o), logdir: o.logdir, name: o.name }, hooks);
   } finally {
     interrupt.release();
   }
   printOutcome(result);
   if (o.test && (result.report.status === 'finished' || result.report.status === 'stopped-early')) {
-    const test = await evaluateRun(result.runDir, { backend });
+    const test = await evaluateRun(result.runDir);
     console.log(`Test (evaluated once, best weights of epoch ${test.epoch}): loss ${test.loss.toFixed(4)}, accuracy ${test.accuracy.toFixed(4)} on ${test.count} images`);
   }
   return result;
@@ -122,7 +121,6 @@ export function trainCommand(): Command {
     .option('--test', 'after training, evaluate the best weights once on the test split')
     .option('--logdir <dir>', 'parent directory of runs', 'runs')
     .option('--name <name>', 'run name (default <arch>-<timestamp>)')
-    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices([...BACKEND_CHOICES]).default('auto'))
     .option('--resume <run>', 'continue a run from its latest checkpoint')
     .action(async (o: TrainCliOptions) => {
       const { report } = await runTrain(o);

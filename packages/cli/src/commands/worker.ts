@@ -1,5 +1,5 @@
-import { Command, Option } from 'commander';
-import { BACKEND_CHOICES, type BackendChoice } from '@cnnlab/core';
+import { Command } from 'commander';
+import { validateBackend } from '@cnnlab/core';
 import { redactUrl, redisUrl, REDIS_URL_ENV, runWorker, type WorkerEvent } from '@cnnlab/queue';
 import { int } from '../parse.js';
 import { interruptSignal } from './train.js';
@@ -26,14 +26,15 @@ export function workerCommand(): Command {
     .option('--logdir <dir>', 'the shared logdir the studies write to (the same directory as the coordinator\'s --logdir)', 'runs')
     .option('-c, --concurrency <n>', 'trials trained at once', int('--concurrency'), 1)
     .option('--name <name>', 'this worker\'s name in reports and the dashboard (default <host>:<pid>)')
-    .addOption(new Option('--backend <name>', 'TensorFlow.js backend').choices([...BACKEND_CHOICES]).default('auto'))
-    .action(async (o: { queue?: string | boolean; logdir: string; concurrency: number; name?: string; backend: string }) => {
+    .action(async (o: { queue?: string | boolean; logdir: string; concurrency: number; name?: string }) => {
       const url = redisUrl(o.queue ?? true);
+      // The global --backend (CNNLAB_BACKEND) is this worker's engine for jobs that name none.
+      const backend = process.env.CNNLAB_BACKEND ? validateBackend(process.env.CNNLAB_BACKEND) : undefined;
       const interrupt = interruptSignal();
       console.log(`Worker ${o.name ?? ''} on ${redactUrl(url)}, logdir ${o.logdir}, ${o.concurrency} trial(s) at a time; Ctrl-C to stop`.replace('Worker  on', 'Worker on'));
       try {
         const counts = await runWorker({
-          url, logdir: o.logdir, concurrency: o.concurrency, ...(o.name ? { name: o.name } : {}), backend: o.backend as BackendChoice, signal: interrupt.signal,
+          url, logdir: o.logdir, concurrency: o.concurrency, ...(o.name ? { name: o.name } : {}), ...(backend ? { backend } : {}), signal: interrupt.signal,
           onEvent: (e) => {
             const line = describe(e);
             if (line) console.log(line);

@@ -2,16 +2,23 @@ import * as tf from '@tensorflow/tfjs';
 import { registerFastGradients } from './gradients.js';
 import { registerWasmTrainingKernels, wasmKernelSet } from './wasm/register.js';
 import { defaultWasmThreads, registerThreadedWasm, validateThreads, type ThreadedWasmOutcome } from './wasm/threads.js';
+import { BACKEND_CHOICES, engineOrder, type BackendChoice } from './order.js';
+import {
+  DEVICE_CHOICES, loadTorchModule, probeTorchEngine, TORCH_INSTALL, TORCH_INSTALL_LINES, TORCH_PACKAGE,
+  type DeviceChoice, type TorchBackendInfo, type TorchProbe,
+} from './torch.js';
 
-/** What a user may ask for; `auto` takes the fastest one that loads. */
-export type BackendChoice = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
-export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+export { BACKEND_CHOICES, type BackendChoice };
 
 export interface EngineInfo {
-  /** The tfjs backend name in use: `tensorflow` (native), `wasm` or `cpu`. */
+  /** The tfjs backend name in use: `torch` (libtorch), `tensorflow` (libtensorflow), `wasm` or `cpu`. */
   backend: string;
   /** The choice it was selected from. */
   requested: BackendChoice;
+  /** Where tensors live and kernels run. */
+  device: 'cpu' | 'cuda';
+  /** torch only: the libtorch version the addon runs on. */
+  libtorchVersion?: string;
   /** The npm package that provides it. */
   packageName: string;
   tfjsVersion: string;
@@ -28,8 +35,11 @@ export interface EngineInfo {
 }
 
 export interface EngineOptions {
+  /** Default `CNNLAB_BACKEND`, else `auto`. */
   backend?: BackendChoice;
-  /** wasm worker threads, 1–8; default `CNNLAB_THREADS`, else every core. Fixed once per process. */
+  /** Default `CNNLAB_DEVICE`, else `auto` (CUDA where an engine has it, else the CPU). */
+  device?: DeviceChoice;
+  /** Compute threads (wasm: worker threads; torch: at::set_num_threads), 1–8; default `CNNLAB_THREADS`, else every core. Fixed once per process. */
   threads?: number;
 }
 
@@ -37,11 +47,11 @@ interface Candidate {
   choice: Exclude<BackendChoice, 'auto'>;
   packageName: string;
   install: string;
-  load(request: { threads: number }): Promise<Loaded>;
+  load(request: { threads: number; device: DeviceChoice }): Promise<Loaded>;
 }
 
 /** What a candidate reports once loaded; `initEngine` adds the rest of EngineInfo. */
-type Loaded = Pick<EngineInfo, 'backend' | 'threads' | 'simd' | 'gpu' | 'wasmKernels' | 'threadsNote'>;
+type Loaded = Pick<EngineInfo, 'backend' | 'threads' | 'simd' | 'gpu' | 'device' | 'libtorchVersion' | 'wasmKernels' | 'threadsNote'>;
 
 let threadedWasmRegistered = false;
 
@@ -61,7 +71,7 @@ const candidates: Candidate[] = [
     async load() {
       await importOptional('@tensorflow/tfjs-node-gpu');
       await setBackendOrThrow('tensorflow');
-      return { backend: 'tensorflow', threads: nativeThreads(), simd: null, gpu: true };
+      return { backend: 'tensorflow', threads: nativeThreads(), simd: null, gpu: true, device: 'cuda' };
     },
   },
   {
@@ -71,7 +81,24 @@ const candidates: Candidate[] = [
     async load() {
       await importOptional('@tensorflow/tfjs-node');
       await setBackendOrThrow('tensorflow');
-      return { backend: 'tensorflow', threads: nativeThreads(), simd: null, gpu: false };
+      return { backend: 'tensorflow', threads: nativeThreads(), simd: null, gpu: false, device: 'cpu' };
+    },
+  },
+  {
+    choice: 'torch',
+    packageName: TORCH_PACKAGE,
+    install: TORCH_INSTALL,
+    async load({ threads, device }) {
+      const { module, error } = await loadTorchModule();
+      if (!module) throw new Error(error);
+      const probe = module.probeTorch();
+      if (!probe.available) throw new Error(probe.reason ?? 'libtorch or the addon is missing');
+      if (device === 'cuda' && !probe.cuda) {
+        throw new Error(`libtorch ${probe.libtorchVersion ?? ''} has no CUDA (a CUDA build from pytorch.org, built against with LIBTORCH=<dir>, has)`.replace('  ', ' '));
+      }
+      const info = await registerTorchOnce(module, { threads, device });
+      await setBackendOrThrow('torch');
+      return { backend: 'torch', threads: info.threads, simd: null, gpu: info.device === 'cuda', device: info.device, libtorchVersion: info.libtorchVersion };
     },
   },
   {
@@ -95,7 +122,7 @@ const candidates: Candidate[] = [
       const threadsNote = actual < threads
         ? `${threads} threads requested, ${actual} in use${outcome.fallbackReason ? ` (${outcome.fallbackReason})` : ''}`
         : undefined;
-      return { backend: 'wasm', threads: actual, simd, gpu: false, wasmKernels: wasmKernelSet(), ...(threadsNote && { threadsNote }) };
+      return { backend: 'wasm', threads: actual, simd, gpu: false, device: 'cpu', wasmKernels: wasmKernelSet(), ...(threadsNote && { threadsNote }) };
     },
   },
   {
@@ -104,10 +131,21 @@ const candidates: Candidate[] = [
     install: 'npm install @tensorflow/tfjs',
     async load() {
       await setBackendOrThrow('cpu');
-      return { backend: 'cpu', threads: 1, simd: false, gpu: false };
+      return { backend: 'cpu', threads: 1, simd: false, gpu: false, device: 'cpu' };
     },
   },
 ];
+
+let torchRegistered: TorchBackendInfo | undefined;
+
+/** tfjs keeps one `torch` backend per process: its device is fixed when it registers; registering again sets the thread count. */
+async function registerTorchOnce(module: { registerTorchBackend(o: { threads: number; device: DeviceChoice }): Promise<TorchBackendInfo> }, request: { threads: number; device: DeviceChoice }): Promise<TorchBackendInfo> {
+  if (torchRegistered && request.device !== 'auto' && request.device !== torchRegistered.device) {
+    throw new Error(`the torch engine already runs on ${torchRegistered.device} in this process (asked for ${request.device}); the device is fixed once per process`);
+  }
+  torchRegistered = await module.registerTorchBackend(request);
+  return torchRegistered;
+}
 
 function nativeThreads(): number {
   const n = Number(process.env.TF_NUM_INTRAOP_THREADS);
@@ -139,31 +177,57 @@ silenceCpuBanner();
 
 let current: EngineInfo | undefined;
 
+/** `value` as a backend choice, or an error naming `what` and the choices. */
+export function validateBackend(value: string, what = 'backend'): BackendChoice {
+  if (!BACKEND_CHOICES.includes(value as BackendChoice)) {
+    throw new Error(`Unknown ${what} "${value}". Choose one of: ${BACKEND_CHOICES.join(', ')}`);
+  }
+  return value as BackendChoice;
+}
+
+/** `value` as a device choice, or an error naming `what` and the choices. */
+export function validateDevice(value: string, what = 'device'): DeviceChoice {
+  if (!DEVICE_CHOICES.includes(value as DeviceChoice)) {
+    throw new Error(`Unknown ${what} "${value}". Choose one of: ${DEVICE_CHOICES.join(', ')}`);
+  }
+  return value as DeviceChoice;
+}
+
+function fromEnv<T>(name: string, parse: (value: string, what: string) => T): T | undefined {
+  const value = process.env[name];
+  return value === undefined || value === '' ? undefined : parse(value, name);
+}
+
 /**
- * Picks and initialises the TensorFlow.js backend. `auto` tries the native
- * GPU and CPU packages (optional peers, loaded only if installed), then wasm,
- * then the pure-JS `cpu` backend. An explicit choice that cannot load is an
- * error saying how to install it.
+ * Picks and initialises the TensorFlow.js backend. `auto` tries, in the order
+ * of `engineOrder`: GPU engines (torch on CUDA, tfjs-node-gpu), then torch on
+ * the CPU, tfjs-node, wasm and the pure-JS `cpu` backend; each one that cannot
+ * load is listed in `skipped` with the reason. An explicit choice that cannot
+ * load is an error saying how to install it.
  */
 export async function initEngine(options: EngineOptions = {}): Promise<EngineInfo> {
-  const requested = options.backend ?? 'auto';
-  if (!BACKEND_CHOICES.includes(requested)) {
-    throw new Error(`Unknown backend "${String(requested)}". Choose one of: ${BACKEND_CHOICES.join(', ')}`);
-  }
+  const requested = options.backend === undefined
+    ? fromEnv('CNNLAB_BACKEND', validateBackend) ?? 'auto'
+    : validateBackend(options.backend);
+  const device = options.device === undefined ? fromEnv('CNNLAB_DEVICE', validateDevice) ?? 'auto' : validateDevice(options.device);
   const threads = options.threads === undefined ? defaultWasmThreads() : validateThreads(options.threads);
-  if (current && (requested === 'auto' || requested === current.requested || requested === choiceOf(current))) {
-    if (options.threads !== undefined && current.backend === 'wasm' && options.threads !== current.threads && !current.threadsNote) {
+  if (current && (requested === 'auto' || requested === current.requested || requested === choiceOf(current)) && (device === 'auto' || device === current.device)) {
+    const otherThreads = options.threads !== undefined && options.threads !== current.threads && !current.threadsNote;
+    if (otherThreads && current.backend === 'wasm') {
       throw new Error(`The wasm engine already runs ${current.threads} thread(s); the thread count is fixed once per process (asked for ${options.threads})`);
     }
-    return current;
+    // torch sets libtorch's thread count again when it registers (below); the other engines ignore it.
+    if (!otherThreads || current.backend !== 'torch') return current;
   }
   silenceCpuBanner();
   if (wasmKernelSet() === 'fast') registerFastGradients();
-  const order = requested === 'auto' ? candidates : candidates.filter((c) => c.choice === requested);
+  // Probing loads libtorch (0.3–0.8 s), so only where a torch-on-CUDA slot could come first.
+  const torchHasCuda = requested === 'auto' && device === 'auto' ? (await probeTorchEngine()).cuda : false;
   const skipped: string[] = [];
-  for (const candidate of order) {
+  for (const slot of engineOrder(requested, device, torchHasCuda)) {
+    const candidate = candidates.find((c) => c.choice === slot.choice)!;
     try {
-      const loaded = await candidate.load({ threads });
+      const loaded = await candidate.load({ threads, device: slot.device });
       current = {
         ...loaded,
         requested,
@@ -177,10 +241,11 @@ export async function initEngine(options: EngineOptions = {}): Promise<EngineInf
       if (requested !== 'auto') {
         throw new Error(`Backend "${requested}" is not available: ${reason}.\nInstall it with: ${candidate.install}`);
       }
-      skipped.push(`${candidate.choice}: ${candidate.packageName} not usable (${reason})`);
+      const on = slot.choice === 'torch' ? ` on ${slot.device}` : '';
+      skipped.push(`${candidate.choice}${on}: ${candidate.packageName} not usable (${reason})`);
     }
   }
-  throw new Error(`No TensorFlow.js backend could be initialised:\n${skipped.join('\n')}`);
+  throw new Error(`No TensorFlow.js backend could be initialised${device === 'auto' ? '' : ` on device ${device}`}:\n${skipped.join('\n')}`);
 }
 
 function choiceOf(info: EngineInfo): BackendChoice {
@@ -193,9 +258,10 @@ export function engineInfo(): EngineInfo | undefined {
   return current;
 }
 
-/** One line for logs and reports: "wasm (SIMD, 1 thread)". */
+/** One line for logs and reports: "wasm (SIMD, 1 thread)", "torch (libtorch 1.13.1, 2 threads)". */
 export function describeEngine(info: EngineInfo): string {
-  const parts = [info.simd ? 'SIMD' : null, `${info.threads} thread${info.threads === 1 ? '' : 's'}`, info.gpu ? 'GPU' : null,
+  const parts = [info.simd ? 'SIMD' : null, info.libtorchVersion ? `libtorch ${info.libtorchVersion}` : null,
+    `${info.threads} thread${info.threads === 1 ? '' : 's'}`, info.gpu ? (info.device === 'cuda' ? 'CUDA' : 'GPU') : null,
     info.wasmKernels === 'baseline' ? 'baseline kernels' : null].filter(Boolean);
   return `${info.backend} (${parts.join(', ')})`;
 }
@@ -205,10 +271,13 @@ export interface DoctorReport {
   node: string;
   platform: string;
   optionalPackages: { name: string; installed: boolean; install: string }[];
+  /** The libtorch engine: whether it loads, and if not, why and the lines that install it. */
+  torch: { probe: TorchProbe; install: readonly string[] };
   gpuAdvice: string[];
 }
 
 async function isInstalled(name: string): Promise<boolean> {
+  if (name === TORCH_PACKAGE) return (await loadTorchModule()).module !== null;
   try {
     await importOptional(name);
     return true;
@@ -217,18 +286,21 @@ async function isInstalled(name: string): Promise<boolean> {
   }
 }
 
-/** What `cnnlab doctor` prints: the backend in use and what is missing for GPU training. */
+/** What `cnnlab doctor` prints: the backend in use, why faster ones were skipped and how to install them, and what GPU training needs. */
 export async function doctor(options: EngineOptions = {}): Promise<DoctorReport> {
   const engine = await initEngine(options);
   const optionalPackages = [];
-  for (const c of candidates.slice(0, 2)) {
+  for (const choice of ['torch', 'tensorflow-gpu', 'tensorflow'] as const) {
+    const c = candidates.find((k) => k.choice === choice)!;
     optionalPackages.push({ name: c.packageName, installed: await isInstalled(c.packageName), install: c.install });
   }
+  const probe = await probeTorchEngine();
   const gpuAdvice: string[] = [];
   if (!engine.gpu) {
-    if (!optionalPackages[0]!.installed) gpuAdvice.push(`GPU training needs ${candidates[0]!.install}.`);
+    gpuAdvice.push(`CUDA training on torch needs a CUDA build of libtorch from pytorch.org: LIBTORCH=<its dir> npm rebuild ${TORCH_PACKAGE}, then --device cuda.`);
+    if (!optionalPackages[1]!.installed) gpuAdvice.push(`Or tfjs-node-gpu: ${candidates[0]!.install}.`);
     if (process.platform !== 'linux') gpuAdvice.push('tfjs-node-gpu supports Linux x86_64 with CUDA only.');
     if (!process.env.CUDA_PATH && !process.env.LD_LIBRARY_PATH?.includes('cuda')) gpuAdvice.push('No CUDA libraries found on LD_LIBRARY_PATH/CUDA_PATH.');
   }
-  return { engine, node: process.version, platform: `${process.platform}-${process.arch}`, optionalPackages, gpuAdvice };
+  return { engine, node: process.version, platform: `${process.platform}-${process.arch}`, optionalPackages, torch: { probe, install: probe.available ? [] : TORCH_INSTALL_LINES }, gpuAdvice };
 }

@@ -14,6 +14,33 @@ interface BatchNormInternals {
 }
 
 /**
+ * Kernels a backend may register to run the whole op natively (the torch
+ * backend maps them to aten::native_batch_norm and its backward):
+ * forward {x, scale, offset} -> [y, mean, variance, ...saved], gradient
+ * {dy, x, scale, ...saved} -> [dx, dScale, dOffset]. Backends without them
+ * (wasm, cpu) compose the op from tfjs kernels below.
+ */
+export const BATCH_NORM_TRAINING_KERNEL = 'CnnlabBatchNormTraining';
+export const BATCH_NORM_TRAINING_GRAD_KERNEL = 'CnnlabBatchNormTrainingGrad';
+
+function nativeBatchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): { y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } {
+  let stats: [tf.Tensor, tf.Tensor] | undefined;
+  const op = tf.customGrad(((input: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+    const [y, mean, variance, ...saved] = tf.engine().runKernel(BATCH_NORM_TRAINING_KERNEL, { x: input, scale: g, offset: b }, { epsilon }) as tf.Tensor[];
+    stats = [tf.keep(mean!), tf.keep(variance!)];
+    save([input, g, ...saved]);
+    return {
+      value: y!,
+      gradFunc: (dy: tf.Tensor, [xs, gs, saveMean, invStd]: tf.Tensor[]) =>
+        tf.engine().runKernel(BATCH_NORM_TRAINING_GRAD_KERNEL, { dy, x: xs!, scale: gs!, saveMean: saveMean!, invStd: invStd! }, { epsilon }) as tf.Tensor[],
+    };
+  }) as never) as (input: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.Tensor;
+  const y = op(x, gamma, beta);
+  const [mean, variance] = stats!;
+  return { y, mean, variance };
+}
+
+/**
  * Batch norm with batch statistics over every axis but the last, as one op
  * with its closed-form gradient:
  *   dβ = Σdy,  dγ = Σ dy·x̂,  dx = γ/σ · (dy − dβ/n − x̂·dγ/n).
@@ -23,6 +50,7 @@ interface BatchNormInternals {
  * moving averages (owned by the caller).
  */
 function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): { y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } {
+  if (tf.getKernel(BATCH_NORM_TRAINING_KERNEL, tf.getBackend())) return nativeBatchNormTraining(x, gamma, beta, epsilon);
   const axes = x.shape.slice(0, -1).map((_, i) => i);
   const count = x.size / x.shape[x.shape.length - 1]!;
   let stats: [tf.Tensor, tf.Tensor] | undefined;

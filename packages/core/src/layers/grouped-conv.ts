@@ -20,6 +20,26 @@ export interface GroupedConv2DArgs {
  * fastest here for the course's 2–5 groups. Initialised Xavier-uniform (seeded). Costs k²·cin·cout/g multiply-adds
  * per output pixel instead of k²·cin·cout.
  */
+/**
+ * Kernels a backend may register to run a grouped convolution as one op (the
+ * torch backend: aten::convolution with groups, and convolution_backward):
+ * forward {x, filter} -> y, gradient {dy, x, filter} -> [dx, dFilter], attrs
+ * {strides, pad, groups}. Other backends split, convolve per group and concatenate.
+ */
+export const GROUPED_CONV_KERNEL = 'CnnlabGroupedConv2D';
+export const GROUPED_CONV_GRAD_KERNEL = 'CnnlabGroupedConv2DGrad';
+
+function nativeGroupedConv(x: tf.Tensor4D, filter: tf.Tensor4D, attrs: { strides: number; pad: 'same' | 'valid'; groups: number }): tf.Tensor4D {
+  const op = tf.customGrad(((input: tf.Tensor, f: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([input, f]);
+    return {
+      value: tf.engine().runKernel(GROUPED_CONV_KERNEL, { x: input, filter: f }, attrs) as tf.Tensor,
+      gradFunc: (dy: tf.Tensor, [xs, fs]: tf.Tensor[]) => tf.engine().runKernel(GROUPED_CONV_GRAD_KERNEL, { dy, x: xs!, filter: fs! }, attrs) as tf.Tensor[],
+    };
+  }) as never) as (input: tf.Tensor, f: tf.Tensor) => tf.Tensor4D;
+  return op(x, filter);
+}
+
 export class GroupedConv2D extends tf.layers.Layer {
   static readonly className = 'CnnlabGroupedConv2D';
   readonly filters: number;
@@ -77,6 +97,8 @@ export class GroupedConv2D extends tf.layers.Layer {
       let y: tf.Tensor4D;
       if (this.groups === 1) {
         y = tf.conv2d(x, kernel, this.strides, this.padding) as tf.Tensor4D;
+      } else if (tf.getKernel(GROUPED_CONV_KERNEL, tf.getBackend())) {
+        y = nativeGroupedConv(x, kernel, { strides: this.strides, pad: this.padding, groups: this.groups });
       } else {
         const xs = tf.split(x, this.groups, 3);
         const ks = tf.split(kernel, this.groups, 3);

@@ -1,0 +1,543 @@
+// @cnnlab/backend-torch native addon: libtorch tensors behind N-API handles.
+//
+// JS sees four things: tensor handles (externals owning an at::Tensor), operator
+// handles (cached c10 OperatorHandles), one generic `call` that runs any ATen op
+// by name through the dispatcher, and a few helpers (buffers, threads, device).
+// Every tfjs kernel is composed from ATen ops in TypeScript; no op-specific C++.
+#include <node_api.h>
+
+#include <ATen/ATen.h>
+#include <ATen/Context.h>
+#include <ATen/Parallel.h>
+#include <ATen/core/dispatch/Dispatcher.h>
+#include <c10/core/CPUAllocator.h>
+#include <c10/core/InferenceMode.h>
+#include <torch/csrc/api/include/torch/version.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace {
+
+#define NAPI_OK(call)                                          \
+  do {                                                         \
+    if ((call) != napi_ok) throw std::runtime_error(#call);    \
+  } while (0)
+
+// ---------------------------------------------------------------------------
+// Exact-size caching CPU allocator. glibc malloc returns large freed blocks to
+// the OS and fragments on the 64K-1M float tensors of a training step; RSS then
+// grows without bound. Blocks are reused by exact size, and the cache is capped.
+class CachingCpuAllocator final : public c10::Allocator {
+ public:
+  static constexpr size_t kAlign = 64;
+  static constexpr size_t kHeader = 64;  // holds the block size, keeps data aligned
+
+  c10::DataPtr allocate(size_t n) const override {
+    size_t size = n == 0 ? kAlign : (n + kAlign - 1) / kAlign * kAlign;
+    void* base = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto it = free_.find(size);
+      if (it != free_.end() && !it->second.empty()) {
+        base = it->second.back();
+        it->second.pop_back();
+        cached_ -= size;
+      }
+      live_ += size;
+      if (live_ > peak_) peak_ = live_;
+    }
+    if (!base) {
+      base = std::aligned_alloc(kAlign, size + kHeader);
+      if (!base) throw std::bad_alloc();
+      *static_cast<size_t*>(base) = size;
+    }
+    void* data = static_cast<char*>(base) + kHeader;
+    // The context is the data pointer itself, as raw_allocate() requires; the size sits in the header before it.
+    return {data, data, &release, c10::Device(c10::DeviceType::CPU)};
+  }
+
+  c10::DeleterFnPtr raw_deleter() const override { return &release; }
+
+#if TORCH_VERSION_MAJOR >= 2
+  void copy_data(void* dest, const void* src, std::size_t count) const override { std::memcpy(dest, src, count); }
+#endif
+
+  static void release(void* data) { instance().put(static_cast<char*>(data) - kHeader); }
+
+  void put(void* base) const {
+    size_t size = *static_cast<size_t*>(base);
+    std::lock_guard<std::mutex> lock(mutex_);
+    live_ -= size;
+    if (cached_ + size > limit_) {
+      std::free(base);
+      return;
+    }
+    free_[size].push_back(base);
+    cached_ += size;
+  }
+
+  void emptyCache() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& entry : free_)
+      for (void* p : entry.second) std::free(p);
+    free_.clear();
+    cached_ = 0;
+  }
+
+  static CachingCpuAllocator& instance() {
+    static CachingCpuAllocator allocator;
+    return allocator;
+  }
+
+  mutable std::mutex mutex_;
+  mutable std::unordered_map<size_t, std::vector<void*>> free_;
+  mutable size_t cached_ = 0, live_ = 0, peak_ = 0;
+  size_t limit_ = size_t(4) << 30;  // cached bytes kept at most
+};
+
+// ---------------------------------------------------------------------------
+// Handles.
+struct TensorBox {
+  at::Tensor tensor;
+};
+
+c10::Device g_device(c10::DeviceType::CPU);
+
+void finalizeTensor(napi_env, void* data, void*) { delete static_cast<TensorBox*>(data); }
+
+napi_value wrapTensor(napi_env env, at::Tensor t) {
+  napi_value out;
+  auto* box = new TensorBox{std::move(t)};
+  if (napi_create_external(env, box, finalizeTensor, nullptr, &out) != napi_ok) {
+    delete box;
+    throw std::runtime_error("napi_create_external failed");
+  }
+  return out;
+}
+
+at::Tensor& unwrapTensor(napi_env env, napi_value v) {
+  void* data = nullptr;
+  napi_valuetype type;
+  NAPI_OK(napi_typeof(env, v, &type));
+  if (type != napi_external) throw std::invalid_argument("expected a tensor handle");
+  NAPI_OK(napi_get_value_external(env, v, &data));
+  auto* box = static_cast<TensorBox*>(data);
+  if (!box->tensor.defined()) throw std::invalid_argument("tensor handle used after dispose");
+  return box->tensor;
+}
+
+struct OpBox {
+  c10::OperatorHandle op;
+  std::vector<c10::Argument> args;
+};
+
+void finalizeOp(napi_env, void* data, void*) { delete static_cast<OpBox*>(data); }
+
+// ---------------------------------------------------------------------------
+// JS value <-> IValue, driven by the schema's argument types.
+std::string getString(napi_env env, napi_value v) {
+  size_t len = 0;
+  NAPI_OK(napi_get_value_string_utf8(env, v, nullptr, 0, &len));
+  std::string s(len, '\0');
+  NAPI_OK(napi_get_value_string_utf8(env, v, s.data(), len + 1, &len));
+  return s;
+}
+
+double getNumber(napi_env env, napi_value v) {
+  double d;
+  if (napi_get_value_double(env, v, &d) != napi_ok) throw std::invalid_argument("expected a number");
+  return d;
+}
+
+bool getBool(napi_env env, napi_value v) {
+  bool b;
+  if (napi_get_value_bool(env, v, &b) != napi_ok) throw std::invalid_argument("expected a boolean");
+  return b;
+}
+
+std::vector<napi_value> getArray(napi_env env, napi_value v) {
+  bool isArray = false;
+  NAPI_OK(napi_is_array(env, v, &isArray));
+  if (!isArray) throw std::invalid_argument("expected an array");
+  uint32_t n;
+  NAPI_OK(napi_get_array_length(env, v, &n));
+  std::vector<napi_value> items(n);
+  for (uint32_t i = 0; i < n; i++) NAPI_OK(napi_get_element(env, v, i, &items[i]));
+  return items;
+}
+
+c10::IValue toIValue(napi_env env, napi_value v, const c10::TypePtr& type) {
+  napi_valuetype jsType;
+  NAPI_OK(napi_typeof(env, v, &jsType));
+  switch (type->kind()) {
+    case c10::TypeKind::OptionalType:
+      if (jsType == napi_null || jsType == napi_undefined) return c10::IValue();
+      return toIValue(env, v, type->castRaw<c10::OptionalType>()->getElementType());
+    case c10::TypeKind::TensorType:
+      return unwrapTensor(env, v);
+    case c10::TypeKind::IntType:
+    case c10::TypeKind::SymIntType:
+    case c10::TypeKind::ScalarTypeType:
+    case c10::TypeKind::LayoutType:
+    case c10::TypeKind::MemoryFormatType:
+      return static_cast<int64_t>(getNumber(env, v));
+    case c10::TypeKind::FloatType:
+      return getNumber(env, v);
+    case c10::TypeKind::BoolType:
+      return getBool(env, v);
+    case c10::TypeKind::NumberType: {  // Scalar: keeps integers integral so int tensors stay int
+      if (jsType == napi_boolean) return getBool(env, v);
+      double d = getNumber(env, v);
+      if (d == static_cast<double>(static_cast<int64_t>(d)) && std::abs(d) < 9e15) return static_cast<int64_t>(d);
+      return d;
+    }
+    case c10::TypeKind::StringType:
+      return getString(env, v);
+    case c10::TypeKind::DeviceObjType:
+      return c10::Device(getString(env, v));
+    case c10::TypeKind::ListType: {
+      auto elem = type->castRaw<c10::ListType>()->getElementType();
+      auto items = getArray(env, v);
+      switch (elem->kind()) {
+        case c10::TypeKind::IntType:
+        case c10::TypeKind::SymIntType: {
+          c10::List<int64_t> list;
+          for (auto item : items) list.push_back(static_cast<int64_t>(getNumber(env, item)));
+          return list;
+        }
+        case c10::TypeKind::FloatType: {
+          c10::List<double> list;
+          for (auto item : items) list.push_back(getNumber(env, item));
+          return list;
+        }
+        case c10::TypeKind::BoolType: {
+          c10::List<bool> list;
+          for (auto item : items) list.push_back(getBool(env, item));
+          return list;
+        }
+        case c10::TypeKind::TensorType: {
+          c10::List<at::Tensor> list;
+          for (auto item : items) list.push_back(unwrapTensor(env, item));
+          return list;
+        }
+        case c10::TypeKind::OptionalType: {
+          c10::List<c10::optional<at::Tensor>> list;
+          for (auto item : items) {
+            napi_valuetype t;
+            NAPI_OK(napi_typeof(env, item, &t));
+            list.push_back(t == napi_null || t == napi_undefined ? c10::optional<at::Tensor>() : unwrapTensor(env, item));
+          }
+          return list;
+        }
+        default:
+          break;
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  throw std::invalid_argument("unsupported argument type " + type->str());
+}
+
+napi_value fromIValue(napi_env env, const c10::IValue& v) {
+  napi_value out;
+  if (v.isTensor()) {
+    if (v.toTensor().defined()) return wrapTensor(env, v.toTensor());
+    NAPI_OK(napi_get_null(env, &out));
+    return out;
+  }
+  if (v.isTensorList() || v.isTuple() || v.isList()) {
+    std::vector<c10::IValue> items;
+    if (v.isTuple()) {
+      for (const auto& e : v.toTupleRef().elements()) items.push_back(e);
+    } else {
+      for (const auto& e : v.toListRef()) items.push_back(e);
+    }
+    NAPI_OK(napi_create_array_with_length(env, items.size(), &out));
+    for (size_t i = 0; i < items.size(); i++) NAPI_OK(napi_set_element(env, out, i, fromIValue(env, items[i])));
+    return out;
+  }
+  if (v.isInt()) NAPI_OK(napi_create_double(env, static_cast<double>(v.toInt()), &out));
+  else if (v.isDouble()) NAPI_OK(napi_create_double(env, v.toDouble(), &out));
+  else if (v.isBool()) NAPI_OK(napi_get_boolean(env, v.toBool(), &out));
+  else NAPI_OK(napi_get_null(env, &out));
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Exported functions. Each converts C++ exceptions into JS errors.
+template <typename F>
+napi_value guarded(napi_env env, F&& body) {
+  try {
+    return body();
+  } catch (const c10::Error& e) {
+    napi_throw_error(env, nullptr, e.what_without_backtrace());
+  } catch (const std::exception& e) {
+    napi_throw_error(env, nullptr, e.what());
+  }
+  return nullptr;
+}
+
+std::vector<napi_value> args(napi_env env, napi_callback_info info, size_t max = 64) {
+  size_t argc = max;
+  std::vector<napi_value> argv(max);
+  NAPI_OK(napi_get_cb_info(env, info, &argc, argv.data(), nullptr, nullptr));
+  argv.resize(argc);
+  return argv;
+}
+
+// op(name, overload) -> operator handle
+napi_value Op(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    auto a = args(env, info, 2);
+    if (a.size() < 1) throw std::invalid_argument("op(name, overload?)");
+    std::string name = getString(env, a[0]);
+    std::string overload = a.size() > 1 ? getString(env, a[1]) : "";
+    auto op = c10::Dispatcher::singleton().findSchemaOrThrow(name.c_str(), overload.c_str());
+    auto* box = new OpBox{op, op.schema().arguments()};
+    napi_value out;
+    NAPI_OK(napi_create_external(env, box, finalizeOp, nullptr, &out));
+    return out;
+  });
+}
+
+// call(op, ...args) -> tensor | array | number | boolean | null
+// Positional JS arguments follow the schema; missing trailing ones take the schema default.
+napi_value Call(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    auto a = args(env, info);
+    if (a.empty()) throw std::invalid_argument("call(op, ...args)");
+    void* data;
+    NAPI_OK(napi_get_value_external(env, a[0], &data));
+    auto* box = static_cast<OpBox*>(data);
+    const auto& schemaArgs = box->args;
+    if (a.size() - 1 > schemaArgs.size()) throw std::invalid_argument(box->op.schema().name() + ": too many arguments");
+    c10::InferenceMode guard;
+    torch::jit::Stack stack;
+    stack.reserve(schemaArgs.size());
+    for (size_t i = 0; i < schemaArgs.size(); i++) {
+      const auto& arg = schemaArgs[i];
+      napi_valuetype t = napi_undefined;
+      if (i + 1 < a.size()) NAPI_OK(napi_typeof(env, a[i + 1], &t));
+      if (t == napi_undefined) {
+        if (arg.default_value()) stack.push_back(*arg.default_value());
+        else if (arg.type()->kind() == c10::TypeKind::OptionalType) stack.emplace_back();
+        else throw std::invalid_argument(box->op.schema().name() + ": missing argument " + arg.name());
+        continue;
+      }
+      try {
+        stack.push_back(toIValue(env, a[i + 1], arg.type()));
+      } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(box->op.schema().name() + " argument " + arg.name() + " (" + arg.type()->str() + "): " + e.what());
+      }
+    }
+    box->op.callBoxed(&stack);
+    if (stack.size() == 1) return fromIValue(env, stack[0]);
+    napi_value out;
+    NAPI_OK(napi_create_array_with_length(env, stack.size(), &out));
+    for (size_t i = 0; i < stack.size(); i++) NAPI_OK(napi_set_element(env, out, i, fromIValue(env, stack[i])));
+    return out;
+  });
+}
+
+at::ScalarType scalarType(const std::string& dtype) {
+  if (dtype == "float32") return at::kFloat;
+  if (dtype == "int32") return at::kInt;
+  if (dtype == "bool") return at::kBool;
+  throw std::invalid_argument("unsupported dtype " + dtype);
+}
+
+std::vector<int64_t> getShape(napi_env env, napi_value v) {
+  std::vector<int64_t> shape;
+  for (auto item : getArray(env, v)) shape.push_back(static_cast<int64_t>(getNumber(env, item)));
+  return shape;
+}
+
+// fromBuffer(typedArray, shape, dtype) -> tensor (a copy, on the current device)
+napi_value FromBuffer(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    auto a = args(env, info, 3);
+    if (a.size() != 3) throw std::invalid_argument("fromBuffer(typedArray, shape, dtype)");
+    napi_typedarray_type type;
+    size_t length, offset;
+    void* data;
+    napi_value ab;
+    NAPI_OK(napi_get_typedarray_info(env, a[0], &type, &length, &data, &ab, &offset));
+    auto shape = getShape(env, a[1]);
+    auto dtype = scalarType(getString(env, a[2]));
+    c10::InferenceMode guard;
+    auto t = at::empty(shape, at::TensorOptions().dtype(dtype));
+    size_t bytes = t.numel() * t.element_size();
+    size_t have = length * (type == napi_float32_array || type == napi_int32_array || type == napi_uint32_array ? 4 : 1);
+    if (have != bytes) throw std::invalid_argument("buffer holds " + std::to_string(have) + " bytes, shape needs " + std::to_string(bytes));
+    if (bytes) std::memcpy(t.data_ptr(), data, bytes);
+    if (g_device.type() != c10::DeviceType::CPU) t = t.to(g_device);
+    return wrapTensor(env, std::move(t));
+  });
+}
+
+// toBuffer(tensor) -> ArrayBuffer with the contiguous values (float32/int32: 4 bytes, bool: 1 byte)
+napi_value ToBuffer(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    auto a = args(env, info, 1);
+    c10::InferenceMode guard;
+    auto t = unwrapTensor(env, a.at(0)).to(at::kCPU).contiguous();
+    size_t bytes = t.numel() * t.element_size();
+    void* out = nullptr;
+    napi_value ab;
+    NAPI_OK(napi_create_arraybuffer(env, bytes, &out, &ab));
+    if (bytes) std::memcpy(out, t.data_ptr(), bytes);
+    return ab;
+  });
+}
+
+// shape(tensor) -> number[]
+napi_value Shape(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    auto a = args(env, info, 1);
+    const auto& t = unwrapTensor(env, a.at(0));
+    napi_value out;
+    NAPI_OK(napi_create_array_with_length(env, t.dim(), &out));
+    for (int64_t i = 0; i < t.dim(); i++) {
+      napi_value n;
+      NAPI_OK(napi_create_double(env, static_cast<double>(t.size(i)), &n));
+      NAPI_OK(napi_set_element(env, out, i, n));
+    }
+    return out;
+  });
+}
+
+// finish(tensor) -> shape: makes a kernel's output what the JS side stores, a contiguous
+// float32/int32/bool tensor (int64 results become int32, float64 float32), and returns its shape.
+napi_value Finish(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    auto a = args(env, info, 1);
+    auto& t = unwrapTensor(env, a.at(0));
+    c10::InferenceMode guard;
+    auto type = t.scalar_type();
+    if (type == at::kLong || type == at::kShort || type == at::kChar || type == at::kByte) t = t.to(at::kInt);
+    else if (type == at::kDouble || type == at::kHalf || type == at::kBFloat16) t = t.to(at::kFloat);
+    if (!t.is_contiguous()) t = t.contiguous();
+    napi_value out;
+    NAPI_OK(napi_create_array_with_length(env, t.dim(), &out));
+    for (int64_t i = 0; i < t.dim(); i++) {
+      napi_value n;
+      NAPI_OK(napi_create_double(env, static_cast<double>(t.size(i)), &n));
+      NAPI_OK(napi_set_element(env, out, i, n));
+    }
+    return out;
+  });
+}
+
+// dtype(tensor) -> 'float32' | 'int32' | 'bool' | torch's name for anything else
+napi_value Dtype(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    auto a = args(env, info, 1);
+    auto type = unwrapTensor(env, a.at(0)).scalar_type();
+    std::string name = type == at::kFloat ? "float32" : type == at::kInt ? "int32" : type == at::kBool ? "bool" : c10::toString(type);
+    napi_value out;
+    NAPI_OK(napi_create_string_utf8(env, name.c_str(), name.size(), &out));
+    return out;
+  });
+}
+
+// dispose(tensor): frees the native memory now; the handle stays until GC.
+napi_value Dispose(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    auto a = args(env, info, 1);
+    void* data;
+    NAPI_OK(napi_get_value_external(env, a.at(0), &data));
+    static_cast<TensorBox*>(data)->tensor.reset();
+    return static_cast<napi_value>(nullptr);
+  });
+}
+
+napi_value Number(napi_env env, double d) {
+  napi_value out;
+  NAPI_OK(napi_create_double(env, d, &out));
+  return out;
+}
+
+// setThreads(n) -> threads in use
+napi_value SetThreads(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    auto a = args(env, info, 1);
+    int n = static_cast<int>(getNumber(env, a.at(0)));
+    if (n < 1) throw std::invalid_argument("threads must be at least 1");
+    at::set_num_threads(n);
+    return Number(env, at::get_num_threads());
+  });
+}
+
+// setDevice('cpu' | 'cuda'): where new tensors from buffers go
+napi_value SetDevice(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    auto a = args(env, info, 1);
+    c10::Device device(getString(env, a.at(0)));
+    if (device.is_cuda() && !at::hasCUDA()) throw std::invalid_argument("this libtorch has no CUDA device");
+    g_device = device;
+    return static_cast<napi_value>(nullptr);
+  });
+}
+
+// memory() -> { live, peak, cached } bytes held by the CPU allocator
+napi_value Memory(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    auto& alloc = CachingCpuAllocator::instance();
+    napi_value out;
+    NAPI_OK(napi_create_object(env, &out));
+    std::lock_guard<std::mutex> lock(alloc.mutex_);
+    NAPI_OK(napi_set_named_property(env, out, "live", Number(env, alloc.live_)));
+    NAPI_OK(napi_set_named_property(env, out, "peak", Number(env, alloc.peak_)));
+    NAPI_OK(napi_set_named_property(env, out, "cached", Number(env, alloc.cached_)));
+    return out;
+  });
+}
+
+napi_value EmptyCache(napi_env env, napi_callback_info) {
+  return guarded(env, [&] {
+    CachingCpuAllocator::instance().emptyCache();
+    return static_cast<napi_value>(nullptr);
+  });
+}
+
+napi_value ResetPeak(napi_env env, napi_callback_info) {
+  return guarded(env, [&] {
+    auto& alloc = CachingCpuAllocator::instance();
+    std::lock_guard<std::mutex> lock(alloc.mutex_);
+    alloc.peak_ = alloc.live_;
+    return static_cast<napi_value>(nullptr);
+  });
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  c10::SetCPUAllocator(&CachingCpuAllocator::instance(), /*priority=*/100);
+  struct Fn {
+    const char* name;
+    napi_callback cb;
+  } fns[] = {{"op", Op},           {"call", Call},           {"fromBuffer", FromBuffer}, {"toBuffer", ToBuffer},
+             {"shape", Shape}, {"finish", Finish},     {"dtype", Dtype},         {"dispose", Dispose},       {"setThreads", SetThreads},
+             {"setDevice", SetDevice}, {"memory", Memory},   {"emptyCache", EmptyCache}, {"resetPeak", ResetPeak}};
+  for (const auto& fn : fns) {
+    napi_value f;
+    napi_create_function(env, fn.name, NAPI_AUTO_LENGTH, fn.cb, nullptr, &f);
+    napi_set_named_property(env, exports, fn.name, f);
+  }
+  napi_value v;
+  std::string version = std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." + std::to_string(TORCH_VERSION_PATCH);
+  napi_create_string_utf8(env, version.c_str(), version.size(), &v);
+  napi_set_named_property(env, exports, "libtorchVersion", v);
+  napi_get_boolean(env, at::hasCUDA(), &v);
+  napi_set_named_property(env, exports, "cuda", v);
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)

@@ -1,0 +1,139 @@
+/**
+ * The trainer on the torch engine (libtorch): determinism, exact resume after SIGKILL, thread counts, and
+ * tensor leaks. Needs libtorch and the built addon (apt-get install -y libtorch-dev); skipped with a message
+ * without them, except in CI.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tf } from '@cnnlab/core';
+import { torchSuite } from '../../../test-support/torch.js';
+import { readRunDirectory } from '@cnnlab/tfevents';
+import { CheckpointStore, readReport, resumeRun, TAGS, train, type LoopState } from '../src/index.js';
+import { TEST_RUN } from './helpers/test-arch.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const suite = await torchSuite("the trainer's torch-engine tests");
+/** TEST_RUN, smaller: 2 epochs of 8 batches. */
+const SMALL = { epochs: 2, dataset: { limit: 700 } };
+const TORCH_RUN = { ...TEST_RUN, ...SMALL, backend: 'torch' as const };
+const CHILD_TIMEOUT = 600_000;
+
+function finalTensors(runDir: string) {
+  return new CheckpointStore(join(runDir, 'checkpoints')).loadNewest<LoopState>((a, b) => a.globalStep > b.globalStep)!.checkpoint;
+}
+
+/** Names of the tensors (weights, optimizer slots) whose bits differ between two runs' final checkpoints. */
+function differingTensors(a: string, b: string): string[] {
+  const ca = finalTensors(a), cb = finalTensors(b);
+  expect(cb.tensors.map((t) => t.name)).toEqual(ca.tensors.map((t) => t.name));
+  return ca.tensors.filter((t, i) => !Buffer.from(cb.tensors[i]!.values.buffer).equals(Buffer.from(t.values.buffer))).map((t) => t.name);
+}
+
+function expectSameRun(a: string, b: string) {
+  expect(differingTensors(a, b)).toEqual([]);
+  const strip = (s: LoopState) => s.history.map(({ seconds, imagesPerSecond, ...m }) => m);
+  expect(strip(finalTensors(b).state)).toEqual(strip(finalTensors(a).state));
+}
+
+/** The trainer in a child process on torch (so that it can be SIGKILLed, or run with other threads). */
+function runChild(args: string[], env: Record<string, string>, killWhen?: (line: string) => boolean): Promise<{ killed: boolean }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@cnnlab/source', join(here, 'helpers/train-child.ts'), ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CNNLAB_BACKEND: 'torch', ...env },
+    });
+    let killed = false, stderr = '', buffer = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const lines = buffer.split('\n');
+      buffer = lines.pop()!;
+      if (!killed && killWhen && lines.some(killWhen)) {
+        killed = true;
+        child.kill('SIGKILL');
+      }
+    });
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('exit', (code, signal) => {
+      if (killed && signal === 'SIGKILL') resolve({ killed });
+      else if (code === 0) resolve({ killed });
+      else reject(new Error(`child exited with ${code ?? signal}: ${stderr.slice(-2000)}`));
+    });
+  });
+}
+
+/** Step → the batch loss the run logged to its TensorBoard events. */
+async function batchLosses(runDir: string): Promise<Map<number, number>> {
+  const { events } = await readRunDirectory(runDir);
+  const losses = new Map<number, number>();
+  for (const e of events) for (const v of e.summary?.values ?? []) if (v.tag === TAGS.batchLoss) losses.set(e.step, (v as { value: number }).value);
+  return losses;
+}
+
+describe.runIf(suite.run)('trainer on the torch engine', () => {
+  let logdir: string;
+  let reference: string;
+
+  beforeAll(async () => {
+    if (!suite.probe.available) throw new Error(suite.missing);
+    logdir = mkdtempSync(join(tmpdir(), 'cnnlab-torch-'));
+    const run = await train({ ...TORCH_RUN, logdir, name: 'reference' });
+    expect(run.report.engine.backend).toBe('torch');
+    reference = run.runDir;
+  });
+  afterAll(() => {
+    if (logdir) rmSync(logdir, { recursive: true, force: true });
+  });
+
+  it('same seed, same weights: a second run in the same process ends bit for bit equal', async () => {
+    const again = await train({ ...TORCH_RUN, logdir, name: 'again' });
+    expectSameRun(reference, again.runDir);
+  });
+
+  it('a run killed with SIGKILL mid-epoch and resumed on torch ends with the same weights and metrics, bit for bit', async () => {
+    const runDir = join(logdir, 'killed');
+    const { killed } = await runChild(['train', `${logdir}::killed`, JSON.stringify(SMALL)], {}, (line) => line === 'batch 2 5');
+    expect(killed).toBe(true);
+    expect(readReport(runDir).status).toBe('running');
+    await resumeRun(runDir, { backend: 'torch' });
+    expect(readReport(runDir)).toMatchObject({ status: 'finished', resumes: 1, engine: { backend: 'torch' } });
+    expectSameRun(reference, runDir);
+  }, CHILD_TIMEOUT);
+
+  // Measured: 1 and 2 threads do NOT give the same bits on torch (oneDNN and ATen's OpenMP loops split sums by
+  // thread; every weight differs after 16 steps, the epoch losses by 0.2–1%, as rounding differences grow through
+  // SGD momentum and batch norm). So this asserts that the count applies and that the first steps agree to rounding.
+  it('trains on 1 and 2 threads to the same early batch losses within float32 rounding (not bit for bit)', async () => {
+    await runChild(['train', `${logdir}::threads-1`, JSON.stringify(SMALL)], { CNNLAB_THREADS: '1' });
+    await runChild(['train', `${logdir}::threads-2`, JSON.stringify(SMALL)], { CNNLAB_THREADS: '2' });
+    const one = readReport(join(logdir, 'threads-1')), two = readReport(join(logdir, 'threads-2'));
+    expect(one.engine).toMatchObject({ backend: 'torch', threads: 1 });
+    expect(two.engine).toMatchObject({ backend: 'torch', threads: 2 });
+    const [a, b] = await Promise.all([batchLosses(join(logdir, 'threads-1')), batchLosses(join(logdir, 'threads-2'))]);
+    expect(b.size).toBe(a.size);
+    for (const step of [2, 4]) expect(Math.abs(b.get(step)! - a.get(step)!) / a.get(step)!, `batch loss at step ${step}`).toBeLessThan(1e-4);
+    const differing = differingTensors(join(logdir, 'threads-1'), join(logdir, 'threads-2'));
+    console.log(`torch, 1 vs 2 threads: ${differing.length ? `${differing.length} tensors differ in their bits` : 'bit-identical'}; `
+      + `batch losses ${[...a.values()].slice(0, 3).map((x) => x.toFixed(7)).join(', ')} vs ${[...b.values()].slice(0, 3).map((x) => x.toFixed(7)).join(', ')}; `
+      + `epoch losses ${one.history.map((h) => h.trainLoss.toFixed(5)).join(', ')} vs ${two.history.map((h) => h.trainLoss.toFixed(5)).join(', ')}`);
+  }, CHILD_TIMEOUT);
+
+  it('holds no tensors across training steps: tf.memory() is flat over 10+ steps', async () => {
+    const samples: { tensors: number; bytes: number; rss: number }[] = [];
+    await train({ ...TORCH_RUN, epochs: 1, dataset: { limit: 1000 }, logdir, name: 'leaks' }, {
+      onBatch: () => {
+        const m = tf.memory();
+        samples.push({ tensors: m.numTensors, bytes: m.numBytes, rss: process.memoryUsage().rss });
+      },
+    });
+    expect(samples.length).toBeGreaterThanOrEqual(10);
+    // The first step creates the optimizer's slots; from the second on, every step leaves the same tensors behind.
+    const steady = samples.slice(1);
+    expect(new Set(steady.map((s) => s.tensors)).size, JSON.stringify(steady.map((s) => s.tensors))).toBe(1);
+    expect(new Set(steady.map((s) => s.bytes)).size).toBe(1);
+    console.log(`torch leak check: ${steady.length} steps at ${steady[0]!.tensors} tensors, ${steady[0]!.bytes} bytes; `
+      + `RSS ${(steady[0]!.rss / 2 ** 20).toFixed(0)} → ${(steady.at(-1)!.rss / 2 ** 20).toFixed(0)} MiB`);
+  });
+});
