@@ -1,5 +1,8 @@
 import { existsSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker as Thread } from 'node:worker_threads';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import type { BackendChoice } from '@cnnlab/core';
@@ -50,7 +53,10 @@ interface Slot {
 /** The thread that trains. Run from source (tests, tsx), it registers tsx itself: loader hooks do not reach worker threads. */
 function startThread(): Thread {
   if (!import.meta.url.endsWith('.ts')) return new Thread(new URL('./trial-thread.js', import.meta.url));
-  const code = `const { register } = await import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}); register();
+  // tsx is a workspace dev tool, found only when running from source (the published dist never gets here).
+  // Its ESM API build: require.resolve finds the CommonJS one, which cannot register hooks in a worker.
+  const api = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/esm/api')), 'index.mjs')).href;
+  const code = `const { register } = await import(${JSON.stringify(api)}); register();
     await import(${JSON.stringify(new URL('./trial-thread.ts', import.meta.url).href)});`;
   return new Thread(new URL(`data:text/javascript,${encodeURIComponent(code)}`));
 }

@@ -3,19 +3,17 @@
  * tensor leaks. Needs libtorch and the built addon (apt-get install -y libtorch-dev); skipped with a message
  * without them, except in CI.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '@cnnlab/core';
 import { torchSuite } from '../../../test-support/torch.js';
 import { readRunDirectory } from '@cnnlab/tfevents';
 import { CheckpointStore, readReport, resumeRun, TAGS, train, type LoopState } from '../src/index.js';
+import { runChild } from './helpers/run-child.js';
 import { TEST_RUN } from './helpers/test-arch.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
 const suite = await torchSuite("the trainer's torch-engine tests");
 /** TEST_RUN, smaller: 2 epochs of 8 batches. */
 const SMALL = { epochs: 2, dataset: { limit: 700 } };
@@ -40,29 +38,8 @@ function expectSameRun(a: string, b: string) {
 }
 
 /** The trainer in a child process on torch (so that it can be SIGKILLed, or run with other threads). */
-function runChild(args: string[], env: Record<string, string>, killWhen?: (line: string) => boolean): Promise<{ killed: boolean }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@cnnlab/source', join(here, 'helpers/train-child.ts'), ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CNNLAB_BACKEND: 'torch', ...env },
-    });
-    let killed = false, stderr = '', buffer = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const lines = buffer.split('\n');
-      buffer = lines.pop()!;
-      if (!killed && killWhen && lines.some(killWhen)) {
-        killed = true;
-        child.kill('SIGKILL');
-      }
-    });
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('exit', (code, signal) => {
-      if (killed && signal === 'SIGKILL') resolve({ killed });
-      else if (code === 0) resolve({ killed });
-      else reject(new Error(`child exited with ${code ?? signal}: ${stderr.slice(-2000)}`));
-    });
-  });
-}
+const runOnTorch = (args: string[], env: Record<string, string>, killWhen?: (line: string) => boolean) =>
+  runChild(args, killWhen, { CNNLAB_BACKEND: 'torch', ...env });
 
 /** Step → the batch loss the run logged to its TensorBoard events. */
 async function batchLosses(runDir: string): Promise<Map<number, number>> {
@@ -94,7 +71,7 @@ describe.runIf(suite.run)('trainer on the torch engine', () => {
 
   it('a run killed with SIGKILL mid-epoch and resumed on torch ends with the same weights and metrics, bit for bit', async () => {
     const runDir = join(logdir, 'killed');
-    const { killed } = await runChild(['train', `${logdir}::killed`, JSON.stringify(SMALL)], {}, (line) => line === 'batch 2 5');
+    const { killed } = await runOnTorch(['train', `${logdir}::killed`, JSON.stringify(SMALL)], {}, (line) => line === 'batch 2 5');
     expect(killed).toBe(true);
     expect(readReport(runDir).status).toBe('running');
     await resumeRun(runDir, { backend: 'torch' });
@@ -106,8 +83,8 @@ describe.runIf(suite.run)('trainer on the torch engine', () => {
   // thread; every weight differs after 16 steps, the epoch losses by 0.2–1%, as rounding differences grow through
   // SGD momentum and batch norm). So this asserts that the count applies and that the first steps agree to rounding.
   it('trains on 1 and 2 threads to the same early batch losses within float32 rounding (not bit for bit)', async () => {
-    await runChild(['train', `${logdir}::threads-1`, JSON.stringify(SMALL)], { CNNLAB_THREADS: '1' });
-    await runChild(['train', `${logdir}::threads-2`, JSON.stringify(SMALL)], { CNNLAB_THREADS: '2' });
+    await runOnTorch(['train', `${logdir}::threads-1`, JSON.stringify(SMALL)], { CNNLAB_THREADS: '1' });
+    await runOnTorch(['train', `${logdir}::threads-2`, JSON.stringify(SMALL)], { CNNLAB_THREADS: '2' });
     const one = readReport(join(logdir, 'threads-1')), two = readReport(join(logdir, 'threads-2'));
     expect(one.engine).toMatchObject({ backend: 'torch', threads: 1 });
     expect(two.engine).toMatchObject({ backend: 'torch', threads: 2 });

@@ -4,11 +4,14 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** Trains or resumes TEST_RUN in a child process (see train-child.ts); `killWhen` a stdout line matches, it is SIGKILLed. */
-export function runChild(args: string[], killWhen?: (line: string) => boolean): Promise<{ killed: boolean }> {
+/**
+ * Trains or resumes TEST_RUN in a child process (see train-child.ts), with `env` added to this process's
+ * environment; `killWhen` a stdout line matches, it is SIGKILLed.
+ */
+export function runChild(args: string[], killWhen?: (line: string) => boolean, env: Record<string, string> = {}): Promise<{ killed: boolean }> {
   return new Promise((resolve, reject) => {
     // One process (no tsx wrapper process), so that SIGKILL hits the process that trains.
-    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@cnnlab/source', join(here, 'train-child.ts'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@cnnlab/source', join(here, 'train-child.ts'), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let killed = false, stderr = '';
     let buffer = '';
     child.stdout.on('data', (chunk: Buffer) => {
