@@ -397,19 +397,24 @@ napi_value ToBuffer(napi_env env, napi_callback_info info) {
   });
 }
 
+// A tensor's sizes as a JS number[].
+napi_value shapeArray(napi_env env, const at::Tensor& t) {
+  napi_value out;
+  NAPI_OK(napi_create_array_with_length(env, t.dim(), &out));
+  for (int64_t i = 0; i < t.dim(); i++) {
+    napi_value n;
+    NAPI_OK(napi_create_double(env, static_cast<double>(t.size(i)), &n));
+    NAPI_OK(napi_set_element(env, out, i, n));
+  }
+  return out;
+}
+
 // shape(tensor) -> number[]
 napi_value Shape(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
     auto a = args(env, info, 1);
     const auto& t = unwrapTensor(env, a.at(0));
-    napi_value out;
-    NAPI_OK(napi_create_array_with_length(env, t.dim(), &out));
-    for (int64_t i = 0; i < t.dim(); i++) {
-      napi_value n;
-      NAPI_OK(napi_create_double(env, static_cast<double>(t.size(i)), &n));
-      NAPI_OK(napi_set_element(env, out, i, n));
-    }
-    return out;
+    return shapeArray(env, t);
   });
 }
 
@@ -424,14 +429,7 @@ napi_value Finish(napi_env env, napi_callback_info info) {
     if (type == at::kLong || type == at::kShort || type == at::kChar || type == at::kByte) t = t.to(at::kInt);
     else if (type == at::kDouble || type == at::kHalf || type == at::kBFloat16) t = t.to(at::kFloat);
     if (!t.is_contiguous()) t = t.contiguous();
-    napi_value out;
-    NAPI_OK(napi_create_array_with_length(env, t.dim(), &out));
-    for (int64_t i = 0; i < t.dim(); i++) {
-      napi_value n;
-      NAPI_OK(napi_create_double(env, static_cast<double>(t.size(i)), &n));
-      NAPI_OK(napi_set_element(env, out, i, n));
-    }
-    return out;
+    return shapeArray(env, t);
   });
 }
 
