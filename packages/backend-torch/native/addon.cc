@@ -14,6 +14,8 @@
 #include <c10/core/InferenceMode.h>
 #include <torch/csrc/api/include/torch/version.h>
 
+#include <dlfcn.h>
+
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -473,6 +475,27 @@ napi_value SetThreads(napi_env env, napi_callback_info info) {
   });
 }
 
+// setBlasThreads(n) -> whether an OpenBLAS was found to set. Debian's libtorch does matrix products in
+// OpenBLAS, whose own thread pool competes for the cores with OpenMP's spinning workers (oneDNN, ATen);
+// a LeNet step took 1.7x as long with it. Other BLAS builds (MKL in pytorch.org's libtorch) are left alone.
+napi_value SetBlasThreads(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    auto a = args(env, info, 1);
+    int n = static_cast<int>(getNumber(env, a.at(0)));
+    if (n < 1) throw std::invalid_argument("threads must be at least 1");
+    using SetThreads = void (*)(int);
+    auto set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+    for (const char* lib : {"libopenblas.so.0", "libblas.so.3"}) {
+      if (set) break;
+      if (void* handle = dlopen(lib, RTLD_LAZY | RTLD_NOLOAD)) set = reinterpret_cast<SetThreads>(dlsym(handle, "openblas_set_num_threads"));
+    }
+    if (set) set(n);
+    napi_value out;
+    NAPI_OK(napi_get_boolean(env, set != nullptr, &out));
+    return out;
+  });
+}
+
 // setDevice('cpu' | 'cuda'): where new tensors from buffers go
 napi_value SetDevice(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
@@ -520,7 +543,7 @@ napi_value Init(napi_env env, napi_value exports) {
     const char* name;
     napi_callback cb;
   } fns[] = {{"op", Op},           {"call", Call},           {"fromBuffer", FromBuffer}, {"toBuffer", ToBuffer},
-             {"shape", Shape}, {"finish", Finish},     {"dtype", Dtype},         {"dispose", Dispose},       {"setThreads", SetThreads},
+             {"shape", Shape}, {"finish", Finish},     {"dtype", Dtype},         {"dispose", Dispose},       {"setThreads", SetThreads}, {"setBlasThreads", SetBlasThreads},
              {"setDevice", SetDevice}, {"memory", Memory},   {"emptyCache", EmptyCache}, {"resetPeak", ResetPeak}};
   for (const auto& fn : fns) {
     napi_value f;

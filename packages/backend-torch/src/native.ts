@@ -23,6 +23,8 @@ export interface TorchNative {
   dtype(t: Handle): string;
   dispose(t: Handle): void;
   setThreads(n: number): number;
+  /** Threads of an OpenBLAS libtorch uses for matrix products; false when libtorch has none (MKL). */
+  setBlasThreads(n: number): boolean;
   setDevice(device: 'cpu' | 'cuda'): void;
   memory(): { live: number; peak: number; cached: number };
   emptyCache(): void;

@@ -162,9 +162,10 @@ async function main(): Promise<void> {
     const c = CASES.find((k) => k.arch === arch && (!size || k.input[1] === Number(size)));
     if (!c) throw new Error(`No benchmark case ${values.profile}; cases: ${CASES.map((k) => `${k.arch}@${k.input[1]}`).join(', ')}`);
     const backend = values.backend === undefined ? 'wasm' : engines[0]!;
-    const { kernels, fallbacks } = await profileStep(c, { backend, byShape: values.shapes });
-    console.log(`Kernel profile of one training step: ${c.arch} ${c.input.join('x')} batch ${c.batch} on ${describeEngine(await initEngine({ backend }))}`);
-    for (const k of kernels.slice(0, values.shapes ? 30 : 20)) console.log(`${k.kernel.padEnd(36)} ${k.ms.toFixed(1).padStart(9)} ms ${(k.share * 100).toFixed(1).padStart(6)}%`);
+    const { kernels, calls, fallbacks } = await profileStep(c, { backend, byShape: values.shapes });
+    console.log(`Kernel profile of one training step: ${c.arch} ${c.input.join('x')} batch ${c.batch} on ${describeEngine(await initEngine({ backend }))}, ${calls} kernel calls`);
+    console.log(`${'kernel'.padEnd(36)} ${'calls'.padStart(6)} ${'ms'.padStart(9)}    share`);
+    for (const k of kernels.slice(0, values.shapes ? 30 : 40)) console.log(`${k.kernel.padEnd(36)} ${String(k.calls).padStart(6)} ${k.ms.toFixed(1).padStart(9)} ms ${(k.share * 100).toFixed(1).padStart(6)}%`);
     if (backend === 'torch') {
       const list = Object.entries(fallbacks).sort((a, b) => b[1] - a[1]);
       console.log(list.length ? `Fallbacks (kernel: calls on the cpu fallback in this step): ${list.map(([k, calls]) => `${k}: ${calls}`).join(', ')}` : 'Fallbacks: none (every kernel of the step ran natively)');

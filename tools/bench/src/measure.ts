@@ -60,7 +60,9 @@ export async function measure(c: BenchCase, backend: BackendChoice, o: { steps: 
 
 export interface StepProfile {
   /** Milliseconds per kernel, largest first. */
-  kernels: { kernel: string; ms: number; share: number }[];
+  kernels: { kernel: string; calls: number; ms: number; share: number }[];
+  /** Kernel calls in the step. */
+  calls: number;
   /** torch only: kernel → calls that ran on the cpu fallback in the profiled step. */
   fallbacks: Record<string, number>;
 }
@@ -81,15 +83,22 @@ export async function profileStep(c: BenchCase, o: { backend?: BackendChoice; by
   await resetTorchFallbackCounts();
   const info = await tf.profile(step);
   const fallbacks = Object.fromEntries(await torchFallbackCounts());
-  const byKernel = new Map<string, number>();
+  const byKernel = new Map<string, { ms: number; calls: number }>();
   // Ops ending in __op and custom-gradient ops ("unnamed scope": batch norm's training op) wrap
   // kernels that are profiled themselves; count kernels only.
-  for (const k of info.kernels.filter((k) => !k.name.endsWith('__op') && k.name !== 'unnamed scope')) {
+  const kernels = info.kernels.filter((k) => !k.name.endsWith('__op') && k.name !== 'unnamed scope');
+  for (const k of kernels) {
     const key = o.byShape ? `${k.name} ${JSON.stringify(k.inputShapes)}` : k.name;
-    byKernel.set(key, (byKernel.get(key) ?? 0) + (k.kernelTimeMs as number));
+    const entry = byKernel.get(key) ?? { ms: 0, calls: 0 };
+    entry.ms += k.kernelTimeMs as number;
+    entry.calls++;
+    byKernel.set(key, entry);
   }
-  const total = [...byKernel.values()].reduce((a, b) => a + b, 0);
+  const total = [...byKernel.values()].reduce((a, b) => a + b.ms, 0);
   tf.dispose([x, y]);
   model.dispose();
-  return { kernels: [...byKernel.entries()].map(([kernel, ms]) => ({ kernel, ms, share: ms / total })).sort((a, b) => b.ms - a.ms), fallbacks };
+  return {
+    kernels: [...byKernel.entries()].map(([kernel, { ms, calls }]) => ({ kernel, calls, ms, share: ms / total })).sort((a, b) => b.ms - a.ms),
+    calls: kernels.length, fallbacks,
+  };
 }

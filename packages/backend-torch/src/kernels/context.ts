@@ -17,6 +17,8 @@ export interface Ctx {
   h(info: tf.TensorInfo): Handle;
   /** Stores a native tensor as a kernel output. */
   out(handle: Handle, dtype?: tf.DataType): tf.TensorInfo;
+  /** The input itself as the output (same data, one more reference), as tfjs's cpu backend does for Identity. */
+  share(info: tf.TensorInfo): tf.TensorInfo;
 }
 
 export type TorchKernelBody<A = any> = (ctx: Ctx, inputs: any, attrs: A) => tf.TensorInfo | tf.TensorInfo[];

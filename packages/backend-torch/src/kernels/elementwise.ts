@@ -103,7 +103,7 @@ export const elementwiseKernels: TorchKernelDef[] = [
   kernel('ClipByValue', (c, { x }, { clipValueMin, clipValueMax }: { clipValueMin: number; clipValueMax: number }) =>
     c.out(c.a.t('clamp', c.h(x), clipValueMin, clipValueMax))),
   kernel('Cast', (c, { x }, { dtype }: { dtype: tf.DataType }) => {
-    if (x.dtype === dtype) return c.out(c.a.t('alias', c.h(x)), dtype);
+    if (x.dtype === dtype) return c.share(x);
     return c.out(castTo(c, c.h(x), dtype), dtype);
   }),
   kernel('Select', (c, { condition, t, e }) => c.out(c.a.t('where.self', c.h(condition), c.h(t), c.h(e)))),

@@ -39,7 +39,7 @@ export const shapeKernels: TorchKernelDef[] = [
     c.out(c.a.t('argmax', c.h(x), normAxes(axis, x.shape.length)[0]!, false), 'int32')),
   kernel('ArgMin', (c, { x }: X, { axis }: { axis: number | number[] }) =>
     c.out(c.a.t('argmin', c.h(x), normAxes(axis, x.shape.length)[0]!, false), 'int32')),
-  kernel('Identity', (c, { x }: X) => c.out(c.a.t('alias', c.h(x)), x.dtype)),
+  kernel('Identity', (c, { x }: X) => c.share(x)),
   kernel('Reshape', (c, { x }: X, { shape }: { shape: number[] }) => c.out(c.a.t('reshape', c.h(x), tf.util.inferFromImplicitShape(shape, tf.util.sizeFromShape(x.shape))), x.dtype)),
   kernel('Transpose', (c, { x }: X, { perm }: { perm: number[] }) => c.out(c.a.t('permute', c.h(x), perm), x.dtype)),
   kernel('Slice', (c, { x }: X, { begin, size }: { begin: number[]; size: number[] }) => {
