@@ -34,6 +34,8 @@ const CASES: Case[] = [
   conv([2, 8, 8, 3], [3, 3, 3, 4], 1, 'valid'),
   conv([3, 9, 9, 4], [3, 3, 4, 5], 2, 'same'),
   conv([2, 10, 10, 3], [4, 4, 3, 2], 2, 'same'),
+  conv([2, 8, 8, 3], [3, 3, 3, 4], 2, 'same'), // unequal padding: 0 top, 1 bottom (ResNet's stride-2 convs on even sizes)
+  conv([2, 7, 8, 3], [2, 2, 3, 2], 2, 'valid'), // the forward never reads the last row: its gradient is 0
   conv([2, 11, 11, 3], [5, 5, 3, 6], [2, 3], 'valid'),
   conv([1, 12, 12, 2], [3, 3, 2, 3], 1, 2),
   ['conv2d x[2,9,9,2] f[3,3,2,2] s1 same dilation 2 (tfjs has no gradient)', () => tf.conv2d(rand([2, 9, 9, 2], 40) as tf.Tensor4D, rand([3, 3, 2, 2], 41) as tf.Tensor4D, 1, 'same', 'NHWC', 2)],

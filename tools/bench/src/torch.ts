@@ -24,6 +24,11 @@ export interface TorchMeasurement { train: number; infer: number; params: number
 
 export function measureTorch(torch: TorchInfo, c: BenchCase, o: { threads: number; steps: number; warmup: number }): TorchMeasurement {
   const out = execFileSync(torch.python, [SCRIPT, '--model', c.torch, '--input', c.input.join(','), '--batch', String(c.batch),
-    '--threads', String(o.threads), '--steps', String(o.steps), '--warmup', String(o.warmup)], { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(o.threads) } });
+    '--threads', String(o.threads), '--steps', String(o.steps), '--warmup', String(o.warmup)], {
+    encoding: 'utf8',
+    // The torch engine runs matrix products on one OpenBLAS thread beside its OpenMP threads; PyTorch gets the same,
+    // which is also its faster and steadier setting on 2 cores (bn-lenet: 3.5k or 21k img/s from run to run without it).
+    env: { ...process.env, OMP_NUM_THREADS: String(o.threads), OPENBLAS_NUM_THREADS: process.env.CNNLAB_BLAS_THREADS ?? '1' },
+  });
   return JSON.parse(out.trim().split('\n').pop()!) as TorchMeasurement;
 }
