@@ -35,16 +35,28 @@ export function nativeKernelNames(): string[] {
   return NATIVE_KERNELS.map((k) => k.name);
 }
 
-function kernelFunc(def: TorchKernelDef, aten: Aten): tf.KernelFunc {
-  return ({ inputs, attrs, backend }) => {
-    const b = backend as TorchBackend;
-    const ctx: Ctx = {
+/** One kernel context per backend instance, made once: kernels run hundreds of times a step. */
+const contexts = new WeakMap<TorchBackend, Ctx>();
+
+function contextOf(b: TorchBackend, aten: Aten): Ctx {
+  let ctx = contexts.get(b);
+  if (!ctx) {
+    ctx = {
       a: aten, backend: b, h: (info) => b.handle(info), out: (handle, dtype) => b.makeOutput(handle, dtype),
       share: (info) => {
         b.incRef(info.dataId);
         return { dataId: info.dataId, shape: info.shape, dtype: info.dtype };
       },
     };
+    contexts.set(b, ctx);
+  }
+  return ctx;
+}
+
+function kernelFunc(def: TorchKernelDef, aten: Aten): tf.KernelFunc {
+  return ({ inputs, attrs, backend }) => {
+    const b = backend as TorchBackend;
+    const ctx = contextOf(b, aten);
     try {
       return aten.scoped(() => def.body(ctx, inputs, attrs), (out) => (Array.isArray(out) ? out : [out]).map((o) => b.data.get(o.dataId)!.handle!));
     } catch (error) {
