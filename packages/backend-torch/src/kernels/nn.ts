@@ -51,12 +51,14 @@ export const nnKernels: TorchKernelDef[] = [
     if (offset) b = c.a.t('add.Tensor', b, c.h(offset));
     return c.out(c.a.t('addcmul', b, c.h(x), a, 1));
   }),
-  kernel(BATCH_NORM_TRAINING, (c, { x, scale, offset }, { epsilon }: { epsilon: number }) => {
+  kernel(BATCH_NORM_TRAINING, (c, { x, scale, offset, movingMean, movingVariance }, { epsilon, momentum }: { epsilon: number; momentum: number }) => {
     const rank = x.shape.length;
     const [y, saveMean, invStd] = c.a.ts('native_batch_norm', channelsSecond(c, c.h(x), x.shape), c.h(scale), c.h(offset), null, null, true, 0, epsilon);
-    // Biased batch variance for the moving average, as tf.moments gives it.
+    // The moving averages as tfjs updates them, from the biased batch variance (tf.moments'), not PyTorch's unbiased one.
     const variance = c.a.t('sub.Scalar', c.a.t('reciprocal', c.a.t('square', invStd!)), epsilon);
-    return [c.out(channelsLastAgain(c, y!, rank)), c.out(c.a.t('alias', saveMean!)), c.out(variance), c.out(saveMean!), c.out(invStd!)];
+    const newMean = c.a.t('lerp.Scalar', c.h(movingMean), saveMean!, 1 - momentum);
+    const newVariance = c.a.t('lerp.Scalar', c.h(movingVariance), variance, 1 - momentum);
+    return [c.out(channelsLastAgain(c, y!, rank)), c.out(newMean), c.out(newVariance), c.out(saveMean!), c.out(invStd!)];
   }),
   kernel(BATCH_NORM_TRAINING_GRAD, (c, { dy, x, scale, saveMean, invStd }, { epsilon }: { epsilon: number }) => {
     const rank = x.shape.length;

@@ -16,17 +16,23 @@ interface BatchNormInternals {
 /**
  * Kernels a backend may register to run the whole op natively (the torch
  * backend maps them to aten::native_batch_norm and its backward):
- * forward {x, scale, offset} -> [y, mean, variance, ...saved], gradient
+ * forward {x, scale, offset, movingMean, movingVariance} with attrs {epsilon, momentum}
+ * -> [y, new moving mean, new moving variance, ...saved] (the moving averages
+ * updated as tfjs does, from the biased batch variance), gradient
  * {dy, x, scale, ...saved} -> [dx, dScale, dOffset]. Backends without them
  * (wasm, cpu) compose the op from tfjs kernels below.
  */
 export const BATCH_NORM_TRAINING_KERNEL = 'CnnlabBatchNormTraining';
 export const BATCH_NORM_TRAINING_GRAD_KERNEL = 'CnnlabBatchNormTrainingGrad';
 
-function nativeBatchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): { y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } {
+interface MovingStats { mean: tf.Tensor; variance: tf.Tensor; momentum: number }
+
+/** The native op; returns y and the updated moving averages (one kernel instead of six tfjs ops per layer). */
+function nativeBatchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number, moving: MovingStats): { y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } {
   let stats: [tf.Tensor, tf.Tensor] | undefined;
   const op = tf.customGrad(((input: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
-    const [y, mean, variance, ...saved] = tf.engine().runKernel(BATCH_NORM_TRAINING_KERNEL, { x: input, scale: g, offset: b }, { epsilon }) as tf.Tensor[];
+    const inputs = { x: input, scale: g, offset: b, movingMean: moving.mean, movingVariance: moving.variance };
+    const [y, mean, variance, ...saved] = tf.engine().runKernel(BATCH_NORM_TRAINING_KERNEL, inputs, { epsilon, momentum: moving.momentum }) as tf.Tensor[];
     stats = [tf.keep(mean!), tf.keep(variance!)];
     save([input, g, ...saved]);
     return {
@@ -50,7 +56,6 @@ function nativeBatchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor
  * moving averages (owned by the caller).
  */
 function batchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): { y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } {
-  if (tf.getKernel(BATCH_NORM_TRAINING_KERNEL, tf.getBackend())) return nativeBatchNormTraining(x, gamma, beta, epsilon);
   const axes = x.shape.slice(0, -1).map((_, i) => i);
   const count = x.size / x.shape[x.shape.length - 1]!;
   let stats: [tf.Tensor, tf.Tensor] | undefined;
@@ -89,6 +94,14 @@ export function fastTrainingBatchNorm(layer: tf.layers.Layer): void {
     if (!kwargs?.training) return stock(inputs, kwargs);
     return tf.tidy(() => {
       const x = Array.isArray(inputs) ? inputs[0]! : inputs;
+      if (tf.getKernel(BATCH_NORM_TRAINING_KERNEL, tf.getBackend())) {
+        const moving = { mean: bn.movingMean.read(), variance: bn.movingVariance.read(), momentum: bn.momentum };
+        const { y, mean, variance } = nativeBatchNormTraining(x, bn.gamma.read(), bn.beta.read(), bn.epsilon, moving);
+        bn.movingMean.write(mean);
+        bn.movingVariance.write(variance);
+        tf.dispose([mean, variance]);
+        return y;
+      }
       const { y, mean, variance } = batchNormTraining(x, bn.gamma.read(), bn.beta.read(), bn.epsilon);
       for (const [variable, value] of [[bn.movingMean, mean], [bn.movingVariance, variance]] as const) {
         tf.tidy(() => {
