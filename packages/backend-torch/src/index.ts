@@ -6,4 +6,5 @@ export { torchFallbacks, resetTorchFallbacks } from './fallback.js';
 export { resolveTorchDevice } from './device.js';
 export type { TorchDeviceRequest } from './device.js';
 export { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD } from './kernels/nn.js';
+export { SGD_STEP } from './kernels/optim.js';
 export { INSTALL_HELP } from './native.js';

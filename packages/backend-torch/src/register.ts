@@ -9,6 +9,7 @@ import { NotNative, type Ctx, type TorchKernelDef } from './kernels/context.js';
 import { convKernels } from './kernels/conv.js';
 import { elementwiseKernels } from './kernels/elementwise.js';
 import { nnKernels } from './kernels/nn.js';
+import { optimKernels } from './kernels/optim.js';
 import { poolKernels } from './kernels/pool.js';
 import { shapeKernels } from './kernels/shape.js';
 import { loadNative, type Handle } from './native.js';
@@ -28,7 +29,7 @@ export interface TorchBackendInfo {
   libtorchVersion: string;
 }
 
-export const NATIVE_KERNELS: readonly TorchKernelDef[] = [...elementwiseKernels, ...shapeKernels, ...convKernels, ...poolKernels, ...nnKernels];
+export const NATIVE_KERNELS: readonly TorchKernelDef[] = [...elementwiseKernels, ...shapeKernels, ...convKernels, ...poolKernels, ...nnKernels, ...optimKernels];
 
 /** Names of the tfjs kernels that run on libtorch (the rest run on the cpu backend, counted by torchFallbacks). */
 export function nativeKernelNames(): string[] {

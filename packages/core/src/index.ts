@@ -13,6 +13,7 @@ export { registerFastGradients } from './engine/gradients.js';
 export { GroupedConv2D } from './layers/grouped-conv.js';
 export { Padding2D, FLOAT32_LOWEST } from './layers/padding.js';
 export { SeededDropout, getDropoutState, setDropoutState } from './layers/dropout.js';
+export { softmaxCrossEntropy, SOFTMAX_CROSS_ENTROPY_KERNEL, SOFTMAX_CROSS_ENTROPY_GRAD_KERNEL } from './losses.js';
 export * from './model/blocks.js';
 export { scope, withBuildContext } from './model/build-context.js';
 export {

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import {
-  createModel, describeEngine, getDropoutState, initEngine, saveModel, setDropoutState, summarize, tf,
+  createModel, describeEngine, getDropoutState, initEngine, saveModel, setDropoutState, softmaxCrossEntropy, summarize, tf,
   type BackendChoice, type EngineInfo,
 } from '@cnnlab/core';
 import { diagnoseFit, type FitDiagnosis } from '@cnnlab/analysis';
@@ -482,7 +482,7 @@ function batchGradients(
     const { value, grads } = tf.variableGrads(() => {
       const logits = model.apply(x, { training: true }) as tf.Tensor2D;
       hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'int32')));
-      return tf.mul(tf.losses.softmaxCrossEntropy(tf.oneHot(y, classes), logits), m / size) as tf.Scalar;
+      return tf.mul(softmaxCrossEntropy(tf.oneHot(y, classes), logits), m / size) as tf.Scalar;
     }, variables);
     loss += value.dataSync()[0]!;
     correct += hits!.dataSync()[0]!;

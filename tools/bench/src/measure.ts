@@ -1,4 +1,5 @@
-import { createModel, initEngine, resetTorchFallbackCounts, tf, torchFallbackCounts, type BackendChoice } from '@cnnlab/core';
+import { createModel, initEngine, resetTorchFallbackCounts, softmaxCrossEntropy, tf, torchFallbackCounts, type BackendChoice } from '@cnnlab/core';
+import { DEFAULT_OPTIMIZER, Optimizer } from '@cnnlab/trainer';
 import type { BenchCase } from './cases.js';
 
 export interface Measurement {
@@ -25,12 +26,12 @@ export async function measure(c: BenchCase, backend: BackendChoice, o: { steps: 
   const [ch, h, w] = c.input;
   const x = tf.randomNormal([c.batch, h, w, ch], 0, 1, 'float32', 1);
   const y = tf.oneHot(tf.tensor1d(Array.from({ length: c.batch }, (_, i) => i % 10), 'int32'), model.outputs[0]!.shape[1] as number);
-  const optimizer = tf.train.sgd(0.01);
+  const optimizer = new Optimizer(DEFAULT_OPTIMIZER, vars); // the trainer's SGD (one fused kernel on torch)
   const train = () => {
-    const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, vars);
-    optimizer.applyGradients(grads);
+    const { value, grads } = tf.variableGrads(() => softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor), vars);
+    optimizer.apply(vars.map((v) => grads[v.name]!), 0.01);
     value.dataSync();
-    tf.dispose([value, ...Object.values(grads)]);
+    value.dispose();
   };
   const infer = () => tf.tidy(() => { (model.predict(x) as tf.Tensor).dataSync(); });
   const time = (f: () => void) => {
@@ -76,7 +77,7 @@ export async function profileStep(c: BenchCase, o: { backend?: BackendChoice; by
   const x = tf.randomNormal([c.batch, h, w, ch]);
   const y = tf.oneHot(tf.tensor1d(Array.from({ length: c.batch }, (_, i) => i % 10), 'int32'), 10);
   const step = () => {
-    const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, vars);
+    const { value, grads } = tf.variableGrads(() => softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor), vars);
     tf.dispose([value, ...Object.values(grads)]);
   };
   step();

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Handle } from '../native.js';
-import { activate } from './elementwise.js';
+import { activate, castTo } from './elementwise.js';
 import { kernel, NotNative, type Ctx, type TorchKernelDef } from './context.js';
 
 /** Custom kernels the torch backend registers; core's batch-norm op and the gradients below look them up by name. */
@@ -10,6 +10,9 @@ export const RELU_GRAD = 'CnnlabReluGrad';
 export const SIGMOID_GRAD = 'CnnlabSigmoidGrad';
 export const TANH_GRAD = 'CnnlabTanhGrad';
 export const SOFTMAX_GRAD = 'CnnlabSoftmaxGrad';
+/** @cnnlab/core's softmaxCrossEntropy (the trainer's loss). */
+export const SOFTMAX_CROSS_ENTROPY = 'CnnlabSoftmaxCrossEntropy';
+export const SOFTMAX_CROSS_ENTROPY_GRAD = 'CnnlabSoftmaxCrossEntropyGrad';
 
 /**
  * Channels-last [..., C] as ATen's [N, C, ...]: a free view for contiguous NHWC,
@@ -31,6 +34,10 @@ function matmul(c: Ctx, a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean,
   const ah = transposeA ? c.a.t('transpose.int', c.h(a), -2, -1) : c.h(a);
   const bh = transposeB ? c.a.t('transpose.int', c.h(b), -2, -1) : c.h(b);
   return c.a.t('matmul', ah, bh);
+}
+
+function floatLabels(c: Ctx, labels: tf.TensorInfo): Handle {
+  return labels.dtype === 'float32' ? c.h(labels) : castTo(c, c.h(labels), 'float32');
 }
 
 type MatMulAttrs = { transposeA: boolean; transposeB: boolean; activation?: string; leakyreluAlpha?: number };
@@ -65,6 +72,14 @@ export const nnKernels: TorchKernelDef[] = [
     const [dx, dScale, dOffset] = c.a.ts('native_batch_norm_backward', channelsSecond(c, c.h(dy), x.shape), channelsSecond(c, c.h(x), x.shape),
       c.h(scale), null, null, c.h(saveMean), c.h(invStd), true, epsilon, [true, true, true]);
     return [c.out(channelsLastAgain(c, dx!, rank)), c.out(dScale!), c.out(dOffset!)];
+  }),
+  // Mean over the batch of −Σ labels·log softmax(logits) (ATen's reduction 1 = mean over the batch with
+  // probability targets), and its gradient (softmax − labels)·dy/N.
+  // Labels may be tf.oneHot's int32: as float probabilities (an integer target would mean class indices to ATen).
+  kernel(SOFTMAX_CROSS_ENTROPY, (c, { labels, logits }) => c.out(c.a.t('cross_entropy_loss', c.h(logits), floatLabels(c, labels), null, 1, -100, 0))),
+  kernel(SOFTMAX_CROSS_ENTROPY_GRAD, (c, { dy, labels, logits }) => {
+    const diff = c.a.t('sub.Tensor', c.a.t('_softmax', c.h(logits), 1, false), floatLabels(c, labels));
+    return c.out(c.a.t('mul.Tensor', diff, c.a.t('div.Scalar', c.h(dy), logits.shape[0])));
   }),
   kernel(RELU_GRAD, (c, { dy, x }) => c.out(c.a.t('threshold_backward', c.h(dy), c.h(x), 0))),
   kernel(SIGMOID_GRAD, (c, { dy, y }) => c.out(c.a.t('sigmoid_backward', c.h(dy), c.h(y)))),

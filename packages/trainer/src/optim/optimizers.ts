@@ -14,6 +14,13 @@ export interface OptimizerConfig {
   epsilon: number;
 }
 
+/**
+ * A kernel a backend may register to run a whole SGD step natively (torch: ATen's `_foreach_*` ops):
+ * inputs [...weights, ...gradients, ...momentum buffers], attrs {count, lr, momentum, nesterov, weightDecay,
+ * firstStep}, outputs [...new weights, ...new buffers], with the update rule below.
+ */
+export const SGD_STEP_KERNEL = 'CnnlabSgdStep';
+
 export const DEFAULT_OPTIMIZER: OptimizerConfig = { name: 'sgd', momentum: 0, nesterov: false, weightDecay: 0, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
 
 /** Optimizer state as plain arrays, for checkpoints. */
@@ -42,6 +49,11 @@ export class Optimizer {
   apply(grads: tf.Tensor[], lr: number): void {
     const c = this.config;
     this.step += 1;
+    if (c.name === 'sgd' && tf.getKernel(SGD_STEP_KERNEL, tf.getBackend())) {
+      this.fusedSgd(grads, lr);
+      tf.dispose(grads);
+      return;
+    }
     tf.tidy(() => {
       this.variables.forEach((w, i) => {
         let g = grads[i]!;
@@ -68,6 +80,18 @@ export class Optimizer {
       });
     });
     tf.dispose(grads);
+  }
+
+  /** The same SGD update as one kernel for all variables, on a backend that has it (torch). */
+  private fusedSgd(grads: tf.Tensor[], lr: number): void {
+    const c = this.config;
+    const buffers = c.momentum > 0 ? this.slots.map((s) => s[0]!) : [];
+    const attrs = { count: this.variables.length, lr, momentum: c.momentum, nesterov: c.nesterov, weightDecay: c.weightDecay, firstStep: this.step === 1 };
+    tf.tidy(() => {
+      const out = tf.engine().runKernel(SGD_STEP_KERNEL, [...this.variables, ...grads, ...buffers] as never, attrs as never) as tf.Tensor[];
+      this.variables.forEach((w, i) => w.assign(out[i]!));
+      buffers.forEach((b, i) => b.assign(out[this.variables.length + i]!));
+    });
   }
 
   getState(): OptimizerState {
