@@ -3,7 +3,7 @@ export type { TrainHooks, TrainResult, RunOptions, BatchProgress, StartInfo, Loo
 export { resolveTrainConfig, validateTrainConfig, validateSplit, ConfigError, DEFAULT_SPLIT } from './config.js';
 export type { TrainConfig, TrainOptions, DatasetName } from './config.js';
 export { fitOptionsOf } from './fit-options.js';
-export { Optimizer, DEFAULT_OPTIMIZER } from './optim/optimizers.js';
+export { Optimizer, DEFAULT_OPTIMIZER, SGD_STEP_KERNEL } from './optim/optimizers.js';
 export type { OptimizerConfig, OptimizerName, OptimizerState } from './optim/optimizers.js';
 export { learningRate, updateSchedule, initialScheduleState, DEFAULT_SCHEDULE } from './optim/schedule.js';
 export type { ScheduleConfig, ScheduleName, ScheduleState } from './optim/schedule.js';
