@@ -85,9 +85,9 @@ export async function profileStep(c: BenchCase, o: { backend?: BackendChoice; by
   const info = await tf.profile(step);
   const fallbacks = Object.fromEntries(await torchFallbackCounts());
   const byKernel = new Map<string, { ms: number; calls: number }>();
-  // Ops ending in __op and custom-gradient ops ("unnamed scope": batch norm's training op) wrap
+  // Ops ending in __op and custom-gradient ops ("unnamed scope": batch norm's training op; "forward": the loss) wrap
   // kernels that are profiled themselves; count kernels only.
-  const kernels = info.kernels.filter((k) => !k.name.endsWith('__op') && k.name !== 'unnamed scope');
+  const kernels = info.kernels.filter((k) => !k.name.endsWith('__op') && k.name !== 'unnamed scope' && k.name !== 'forward');
   for (const k of kernels) {
     const key = o.byShape ? `${k.name} ${JSON.stringify(k.inputShapes)}` : k.name;
     const entry = byKernel.get(key) ?? { ms: 0, calls: 0 };
