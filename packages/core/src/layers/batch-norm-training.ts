@@ -28,12 +28,12 @@ export const BATCH_NORM_TRAINING_GRAD_KERNEL = 'CnnlabBatchNormTrainingGrad';
 interface MovingStats { mean: tf.Tensor; variance: tf.Tensor; momentum: number }
 
 /** The native op; returns y and the updated moving averages (one kernel instead of six tfjs ops per layer). */
-function nativeBatchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number, moving: MovingStats): { y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } {
-  let stats: [tf.Tensor, tf.Tensor] | undefined;
+function nativeBatchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number, moving: MovingStats): { y: tf.Tensor; movingMean: tf.Tensor; movingVariance: tf.Tensor } {
+  let updated: [tf.Tensor, tf.Tensor] | undefined;
   const op = tf.customGrad(((input: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
     const inputs = { x: input, scale: g, offset: b, movingMean: moving.mean, movingVariance: moving.variance };
-    const [y, mean, variance, ...saved] = tf.engine().runKernel(BATCH_NORM_TRAINING_KERNEL, inputs, { epsilon, momentum: moving.momentum }) as tf.Tensor[];
-    stats = [tf.keep(mean!), tf.keep(variance!)];
+    const [y, movingMean, movingVariance, ...saved] = tf.engine().runKernel(BATCH_NORM_TRAINING_KERNEL, inputs, { epsilon, momentum: moving.momentum }) as tf.Tensor[];
+    updated = [tf.keep(movingMean!), tf.keep(movingVariance!)];
     save([input, g, ...saved]);
     return {
       value: y!,
@@ -42,8 +42,8 @@ function nativeBatchNormTraining(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor
     };
   }) as never) as (input: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.Tensor;
   const y = op(x, gamma, beta);
-  const [mean, variance] = stats!;
-  return { y, mean, variance };
+  const [movingMean, movingVariance] = updated!;
+  return { y, movingMean, movingVariance };
 }
 
 /**
@@ -96,10 +96,10 @@ export function fastTrainingBatchNorm(layer: tf.layers.Layer): void {
       const x = Array.isArray(inputs) ? inputs[0]! : inputs;
       if (tf.getKernel(BATCH_NORM_TRAINING_KERNEL, tf.getBackend())) {
         const moving = { mean: bn.movingMean.read(), variance: bn.movingVariance.read(), momentum: bn.momentum };
-        const { y, mean, variance } = nativeBatchNormTraining(x, bn.gamma.read(), bn.beta.read(), bn.epsilon, moving);
-        bn.movingMean.write(mean);
-        bn.movingVariance.write(variance);
-        tf.dispose([mean, variance]);
+        const { y, movingMean, movingVariance } = nativeBatchNormTraining(x, bn.gamma.read(), bn.beta.read(), bn.epsilon, moving);
+        bn.movingMean.write(movingMean);
+        bn.movingVariance.write(movingVariance);
+        tf.dispose([movingMean, movingVariance]);
         return y;
       }
       const { y, mean, variance } = batchNormTraining(x, bn.gamma.read(), bn.beta.read(), bn.epsilon);
