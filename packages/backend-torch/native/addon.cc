@@ -17,7 +17,9 @@
 #include <dlfcn.h>
 
 #include <cstdlib>
+#include <limits>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -247,6 +249,127 @@ c10::IValue toIValue(napi_env env, napi_value v, const c10::TypePtr& type) {
   throw std::invalid_argument("unsupported argument type " + type->str());
 }
 
+
+// ---------------------------------------------------------------------------
+// Step capture. While a recorder is active, every dispatcher call (and every layout fix-up by finish) is
+// appended to a Program, its tensor arguments named by slot: the declared inputs first, then each tensor an
+// op returns. Tensors from elsewhere (made from JS buffers during the step, or older ones) are kept by
+// value as constants. Replaying the program runs the same ATen calls in the same order, so its results are
+// those of the eager step bit for bit, without the JS between the calls; each intermediate is freed after
+// its last use, as PyTorch's autograd frees them.
+struct ArgTemplate {
+  enum Kind { kConst, kSlot, kList, kOptionalList } kind = kConst;
+  c10::IValue value;                   // kConst
+  std::vector<int> slots;              // kSlot: one; lists: per element, >= 0 slot, -1 - k constant k, kNone
+  std::vector<at::Tensor> constants;   // list elements that are not slots
+  static constexpr int kNone = std::numeric_limits<int>::min();
+};
+
+struct Instr {
+  bool finish = false;                      // a layout/dtype fix-up of args[0] (see finishTensor)
+  c10::optional<c10::OperatorHandle> op;
+  std::vector<ArgTemplate> args;
+  std::vector<int> outs;                    // flattened tensor returns -> slot (-1: undefined tensor)
+  std::vector<int> frees;                   // slots whose last use is this instruction
+};
+
+struct Program {
+  int inputs = 0, slots = 0;
+  std::vector<Instr> instrs;
+  std::vector<int> outputs;                 // slot, or -1 - k for constant k
+  std::vector<at::Tensor> outputConstants;
+};
+
+struct Recorder {
+  Program program;
+  std::unordered_map<c10::TensorImpl*, int> slotOf;
+  // Weak references keep a dead tensor's TensorImpl address from being reused (and so misnamed) while
+  // recording, without keeping its data.
+  std::vector<c10::weak_intrusive_ptr<c10::TensorImpl, c10::UndefinedTensorImpl>> pins;
+  std::string tainted;
+
+  int find(const at::Tensor& t) const {
+    auto it = slotOf.find(t.unsafeGetTensorImpl());
+    return it == slotOf.end() ? -1 : it->second;
+  }
+  int define(const at::Tensor& t) {
+    if (!t.defined()) return -1;
+    int existing = find(t);
+    if (existing >= 0) return existing;  // an in-place op, or an op returning its input
+    int slot = program.slots++;
+    slotOf.emplace(t.unsafeGetTensorImpl(), slot);
+    pins.emplace_back(t.getIntrusivePtr());
+    return slot;
+  }
+  ArgTemplate argOf(const c10::IValue& v) {
+    ArgTemplate a;
+    if (v.isTensor()) {
+      int slot = v.toTensor().defined() ? find(v.toTensor()) : -1;
+      if (slot >= 0) { a.kind = ArgTemplate::kSlot; a.slots = {slot}; } else a.value = v;
+      return a;
+    }
+    bool tensorList = v.isTensorList();
+    if (!tensorList && (!v.isList() || v.isIntList() || v.isDoubleList() || v.isBoolList())) {
+      a.value = v;
+      return a;
+    }
+    {
+      bool optional = !tensorList;
+      if (optional) {
+        for (const auto& e : v.toListRef()) if (!e.isNone() && !e.isTensor()) { a.value = v; return a; }
+      }
+      a.kind = optional ? ArgTemplate::kOptionalList : ArgTemplate::kList;
+      for (const auto& e : v.toListRef()) {
+        if (e.isNone()) { a.slots.push_back(ArgTemplate::kNone); continue; }
+        int slot = find(e.toTensor());
+        if (slot >= 0) a.slots.push_back(slot);
+        else { a.slots.push_back(-1 - static_cast<int>(a.constants.size())); a.constants.push_back(e.toTensor()); }
+      }
+      return a;
+    }
+    a.value = v;
+    return a;
+  }
+};
+
+Recorder* g_recorder = nullptr;
+
+template <typename F>
+void forEachReturnedTensor(const torch::jit::Stack& stack, F&& f) {
+  for (const auto& v : stack) {
+    if (v.isTensor()) f(v.toTensor());
+    else if (v.isTensorList()) for (const auto& t : v.toTensorList()) f(static_cast<at::Tensor>(t));
+    else if (!v.isNone() && g_recorder && g_recorder->tainted.empty()) g_recorder->tainted = "an op returned a number to JavaScript";
+  }
+}
+
+void recordCall(const c10::OperatorHandle& op, const torch::jit::Stack& args, const torch::jit::Stack& results) {
+  Instr instr;
+  instr.op = op;
+  for (const auto& v : args) instr.args.push_back(g_recorder->argOf(v));
+  forEachReturnedTensor(results, [&](const at::Tensor& t) { instr.outs.push_back(g_recorder->define(t)); });
+  g_recorder->program.instrs.push_back(std::move(instr));
+}
+
+c10::IValue instantiate(const ArgTemplate& a, const std::vector<at::Tensor>& slots) {
+  switch (a.kind) {
+    case ArgTemplate::kConst: return a.value;
+    case ArgTemplate::kSlot: return slots[a.slots[0]];
+    case ArgTemplate::kList: {
+      c10::List<at::Tensor> list;
+      list.reserve(a.slots.size());
+      for (int s : a.slots) list.push_back(s >= 0 ? slots[s] : a.constants[-1 - s]);
+      return list;
+    }
+    case ArgTemplate::kOptionalList: {
+      c10::List<c10::optional<at::Tensor>> list;
+      for (int s : a.slots) list.push_back(s == ArgTemplate::kNone ? c10::optional<at::Tensor>() : c10::optional<at::Tensor>(s >= 0 ? slots[s] : a.constants[-1 - s]));
+      return list;
+    }
+  }
+  return {};
+}
+
 napi_value fromIValue(napi_env env, const c10::IValue& v) {
   napi_value out;
   if (v.isTensor()) {
@@ -339,7 +462,13 @@ napi_value Call(napi_env env, napi_callback_info info) {
         throw std::invalid_argument(box->op.schema().name() + " argument " + arg.name() + " (" + arg.type()->str() + "): " + e.what());
       }
     }
-    box->op.callBoxed(&stack);
+    if (g_recorder) {
+      torch::jit::Stack args = stack;
+      box->op.callBoxed(&stack);
+      recordCall(box->op, args, stack);
+    } else {
+      box->op.callBoxed(&stack);
+    }
     if (stack.size() == 1) return fromIValue(env, stack[0]);
     napi_value out;
     NAPI_OK(napi_create_array_with_length(env, stack.size(), &out));
@@ -389,6 +518,7 @@ napi_value ToBuffer(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
     auto a = args(env, info, 1);
     c10::InferenceMode guard;
+    if (g_recorder && g_recorder->tainted.empty()) g_recorder->tainted = "a tensor was read into JavaScript";
     auto t = unwrapTensor(env, a.at(0)).to(at::kCPU).contiguous();
     size_t bytes = t.numel() * t.element_size();
     void* out = nullptr;
@@ -420,6 +550,15 @@ napi_value Shape(napi_env env, napi_callback_info info) {
   });
 }
 
+at::Tensor finishTensor(const at::Tensor& in) {
+  at::Tensor t = in;
+  auto type = t.scalar_type();
+  if (type == at::kLong || type == at::kShort || type == at::kChar || type == at::kByte) t = t.to(at::kInt);
+  else if (type == at::kDouble || type == at::kHalf || type == at::kBFloat16) t = t.to(at::kFloat);
+  if (!t.is_contiguous()) t = t.contiguous();
+  return t;
+}
+
 // finish(tensor) -> shape: makes a kernel's output what the JS side stores, a contiguous
 // float32/int32/bool tensor (int64 results become int32, float64 float32), and returns its shape.
 napi_value Finish(napi_env env, napi_callback_info info) {
@@ -427,10 +566,18 @@ napi_value Finish(napi_env env, napi_callback_info info) {
     auto a = args(env, info, 1);
     auto& t = unwrapTensor(env, a.at(0));
     c10::InferenceMode guard;
-    auto type = t.scalar_type();
-    if (type == at::kLong || type == at::kShort || type == at::kChar || type == at::kByte) t = t.to(at::kInt);
-    else if (type == at::kDouble || type == at::kHalf || type == at::kBFloat16) t = t.to(at::kFloat);
-    if (!t.is_contiguous()) t = t.contiguous();
+    at::Tensor finished = finishTensor(t);
+    if (g_recorder && !finished.is_same(t)) {
+      int from = g_recorder->find(t);
+      if (from >= 0) {
+        Instr instr;
+        instr.finish = true;
+        instr.args.push_back(g_recorder->argOf(t));
+        instr.outs.push_back(g_recorder->define(finished));
+        g_recorder->program.instrs.push_back(std::move(instr));
+      }
+    }
+    t = std::move(finished);
     return shapeArray(env, t);
   });
 }
@@ -537,6 +684,196 @@ napi_value ResetPeak(napi_env env, napi_callback_info) {
   });
 }
 
+
+// ---------------------------------------------------------------------------
+// Capture entry points (see Recorder).
+void finalizeProgram(napi_env, void* data, void*) { delete static_cast<Program*>(data); }
+
+std::vector<at::Tensor> tensorsOf(napi_env env, napi_value array) {
+  std::vector<at::Tensor> out;
+  for (auto item : getArray(env, array)) out.push_back(unwrapTensor(env, item));
+  return out;
+}
+
+// recordBegin(inputs: tensor[]): starts recording; the inputs become slots 0..n-1.
+napi_value RecordBegin(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    auto a = args(env, info, 1);
+    if (g_recorder) throw std::logic_error("a step is already being recorded");
+    auto inputs = tensorsOf(env, a.at(0));
+    auto* rec = new Recorder();
+    for (const auto& t : inputs) {
+      int slot = rec->program.slots++;
+      rec->slotOf.emplace(t.unsafeGetTensorImpl(), slot);  // a tensor given twice keeps its first slot
+      rec->pins.emplace_back(t.getIntrusivePtr());
+    }
+    rec->program.inputs = static_cast<int>(inputs.size());
+    g_recorder = rec;
+    return static_cast<napi_value>(nullptr);
+  });
+}
+
+// recordEnd(outputs: tensor[]) -> program, or a string saying why the step cannot be replayed.
+napi_value RecordEnd(napi_env env, napi_callback_info info) {
+  return guarded(env, [&]() -> napi_value {
+    auto a = args(env, info, 1);
+    std::unique_ptr<Recorder> rec(g_recorder);
+    g_recorder = nullptr;
+    if (!rec) throw std::logic_error("no step is being recorded");
+    napi_value out;
+    if (!rec->tainted.empty()) {
+      NAPI_OK(napi_create_string_utf8(env, rec->tainted.c_str(), rec->tainted.size(), &out));
+      return out;
+    }
+    auto program = std::make_unique<Program>(std::move(rec->program));
+    for (const auto& t : tensorsOf(env, a.at(0))) {
+      int slot = rec->find(t);
+      if (slot >= 0) program->outputs.push_back(slot);
+      else {
+        program->outputs.push_back(-1 - static_cast<int>(program->outputConstants.size()));
+        program->outputConstants.push_back(t);
+      }
+    }
+    // Free each slot after its last use; outputs and inputs are never freed by the program.
+    std::vector<int> lastUse(program->slots, -1);
+    for (size_t i = 0; i < program->instrs.size(); i++) {
+      for (const auto& arg : program->instrs[i].args)
+        for (int s : arg.slots) if (s >= 0) lastUse[s] = static_cast<int>(i);
+      for (int s : program->instrs[i].outs) if (s >= 0 && lastUse[s] < static_cast<int>(i)) lastUse[s] = static_cast<int>(i);
+    }
+    for (int s : program->outputs) if (s >= 0) lastUse[s] = -1;
+    for (int s = program->inputs; s < program->slots; s++)
+      if (lastUse[s] >= 0) program->instrs[lastUse[s]].frees.push_back(s);
+    NAPI_OK(napi_create_external(env, program.release(), finalizeProgram, nullptr, &out));
+    return out;
+  });
+}
+
+// recordAbort(): drops a recording after an error in the step.
+napi_value RecordAbort(napi_env env, napi_callback_info) {
+  return guarded(env, [&] {
+    delete g_recorder;
+    g_recorder = nullptr;
+    return static_cast<napi_value>(nullptr);
+  });
+}
+
+Program& unwrapProgram(napi_env env, napi_value v) {
+  void* data = nullptr;
+  NAPI_OK(napi_get_value_external(env, v, &data));
+  return *static_cast<Program*>(data);
+}
+
+// replay(program, inputs: tensor[]) -> tensor[] (the recorded outputs)
+napi_value Replay(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    auto a = args(env, info, 2);
+    auto& program = unwrapProgram(env, a.at(0));
+    auto inputs = tensorsOf(env, a.at(1));
+    if (static_cast<int>(inputs.size()) != program.inputs)
+      throw std::invalid_argument("replay: the program takes " + std::to_string(program.inputs) + " inputs, got " + std::to_string(inputs.size()));
+    c10::InferenceMode guard;
+    std::vector<at::Tensor> slots(program.slots);
+    for (size_t i = 0; i < inputs.size(); i++) slots[i] = inputs[i];
+    torch::jit::Stack stack;
+    for (const auto& instr : program.instrs) {
+      stack.clear();
+      if (instr.finish) {
+        slots[instr.outs[0]] = finishTensor(slots[instr.args[0].slots[0]]);
+      } else {
+        for (const auto& arg : instr.args) stack.push_back(instantiate(arg, slots));
+        instr.op->callBoxed(&stack);
+        size_t k = 0;
+        for (const auto& v : stack) {
+          if (v.isTensor()) { int s = instr.outs.at(k++); if (s >= 0) slots[s] = v.toTensor(); }
+          else if (v.isTensorList()) for (const auto& t : v.toTensorList()) { int s = instr.outs.at(k++); if (s >= 0) slots[s] = t; }
+        }
+      }
+      for (int s : instr.frees) slots[s].reset();
+    }
+    napi_value out;
+    NAPI_OK(napi_create_array_with_length(env, program.outputs.size(), &out));
+    for (size_t i = 0; i < program.outputs.size(); i++) {
+      int s = program.outputs[i];
+      NAPI_OK(napi_set_element(env, out, i, wrapTensor(env, s >= 0 ? slots[s] : program.outputConstants[-1 - s])));
+    }
+    return out;
+  });
+}
+
+bool sameTensor(const at::Tensor& x, const at::Tensor& y) {
+  if (x.defined() != y.defined()) return false;
+  if (!x.defined()) return true;
+  return x.sizes() == y.sizes() && x.strides() == y.strides() && x.scalar_type() == y.scalar_type() && x.device() == y.device() && at::equal(x, y);
+}
+
+bool sameValue(const c10::IValue& x, const c10::IValue& y) {
+  if (x.isTensor() || y.isTensor()) return x.isTensor() && y.isTensor() && sameTensor(x.toTensor(), y.toTensor());
+  if (x.isTensorList() || y.isTensorList()) {
+    if (!x.isTensorList() || !y.isTensorList() || x.toTensorList().size() != y.toTensorList().size()) return false;
+    for (size_t i = 0; i < x.toTensorList().size(); i++) if (!sameTensor(x.toTensorList()[i], y.toTensorList()[i])) return false;
+    return true;
+  }
+  return x.tagKind() == y.tagKind() && x == y;
+}
+
+// sameProgram(a, b) -> '' when the two recordings are the same computation, else where they differ.
+napi_value SameProgram(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    auto a = args(env, info, 2);
+    const auto& p = unwrapProgram(env, a.at(0));
+    const auto& q = unwrapProgram(env, a.at(1));
+    std::string why;
+    if (p.inputs != q.inputs || p.slots != q.slots || p.instrs.size() != q.instrs.size() || p.outputs != q.outputs)
+      why = "the steps made different numbers of calls or tensors";
+    for (size_t i = 0; why.empty() && i < p.instrs.size(); i++) {
+      const auto &x = p.instrs[i], &y = q.instrs[i];
+      std::string name = x.op ? x.op->schema().name() + "." + x.op->schema().overload_name() : "finish";
+      if (x.finish != y.finish || x.op.has_value() != y.op.has_value() || (x.op && !(x.op->operator_name() == y.op->operator_name())) ||
+          x.outs != y.outs || x.args.size() != y.args.size()) {
+        why = "call " + std::to_string(i) + " (" + name + ") differs";
+        break;
+      }
+      for (size_t j = 0; why.empty() && j < x.args.size(); j++) {
+        const auto &u = x.args[j], &v = y.args[j];
+        bool same = u.kind == v.kind && u.slots == v.slots && sameValue(u.value, v.value) && u.constants.size() == v.constants.size();
+        for (size_t k = 0; same && k < u.constants.size(); k++) same = sameTensor(u.constants[k], v.constants[k]);
+        if (!same) why = "argument " + std::to_string(j) + " of call " + std::to_string(i) + " (" + name + ") differs";
+      }
+    }
+    for (size_t i = 0; why.empty() && i < p.outputConstants.size(); i++)
+      if (!sameTensor(p.outputConstants[i], q.outputConstants[i])) why = "output constant " + std::to_string(i) + " differs";
+    napi_value out;
+    NAPI_OK(napi_create_string_utf8(env, why.c_str(), why.size(), &out));
+    return out;
+  });
+}
+
+// sameTensor(a, b) -> whether two handles hold the same tensor
+napi_value SameTensor(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    auto a = args(env, info, 2);
+    napi_value out;
+    NAPI_OK(napi_get_boolean(env, unwrapTensor(env, a.at(0)).is_same(unwrapTensor(env, a.at(1))), &out));
+    return out;
+  });
+}
+
+// programInfo(program) -> { calls, slots, inputs, outputs }
+napi_value ProgramInfo(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    auto a = args(env, info, 1);
+    const auto& p = unwrapProgram(env, a.at(0));
+    napi_value out;
+    NAPI_OK(napi_create_object(env, &out));
+    NAPI_OK(napi_set_named_property(env, out, "calls", Number(env, p.instrs.size())));
+    NAPI_OK(napi_set_named_property(env, out, "slots", Number(env, p.slots)));
+    NAPI_OK(napi_set_named_property(env, out, "inputs", Number(env, p.inputs)));
+    NAPI_OK(napi_set_named_property(env, out, "outputs", Number(env, p.outputs.size())));
+    return out;
+  });
+}
+
 napi_value Init(napi_env env, napi_value exports) {
   c10::SetCPUAllocator(&CachingCpuAllocator::instance(), /*priority=*/100);
   struct Fn {
@@ -544,7 +881,9 @@ napi_value Init(napi_env env, napi_value exports) {
     napi_callback cb;
   } fns[] = {{"op", Op},           {"call", Call},           {"fromBuffer", FromBuffer}, {"toBuffer", ToBuffer},
              {"shape", Shape}, {"finish", Finish},     {"dtype", Dtype},         {"dispose", Dispose},       {"setThreads", SetThreads}, {"setBlasThreads", SetBlasThreads},
-             {"setDevice", SetDevice}, {"memory", Memory},   {"emptyCache", EmptyCache}, {"resetPeak", ResetPeak}};
+             {"setDevice", SetDevice}, {"memory", Memory},   {"emptyCache", EmptyCache}, {"resetPeak", ResetPeak},
+             {"recordBegin", RecordBegin}, {"recordEnd", RecordEnd}, {"recordAbort", RecordAbort}, {"replay", Replay},
+             {"sameProgram", SameProgram}, {"sameTensor", SameTensor}, {"programInfo", ProgramInfo}};
   for (const auto& fn : fns) {
     napi_value f;
     napi_create_function(env, fn.name, NAPI_AUTO_LENGTH, fn.cb, nullptr, &f);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { StepCapture, type CaptureStatus } from './capture.js';
 import type { Handle, TorchNative } from './native.js';
 
 type DataType = tf.DataType;
@@ -21,10 +22,20 @@ export interface TorchData {
  */
 export class TorchBackend extends tf.KernelBackend {
   readonly data: tf.DataStorage<TorchData>;
+  private readonly capture = new StepCapture(this);
 
   constructor(readonly native: TorchNative, readonly device: 'cpu' | 'cuda') {
     super();
     this.data = new tf.DataStorage<TorchData>(this, tf.engine());
+  }
+
+  /** Runs `fn`, a step repeated with same-shaped inputs, eagerly until its ATen calls are known, then natively (see StepCapture). */
+  runCaptured(key: string, inputs: tf.Tensor[], fn: () => tf.Tensor[]): tf.Tensor[] {
+    return this.capture.run(key, inputs, fn);
+  }
+
+  captureStatus(): CaptureStatus[] {
+    return this.capture.status();
   }
 
   /** Stores a native tensor (made contiguous, int64 narrowed to int32) as a kernel output. */

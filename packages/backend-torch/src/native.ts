@@ -9,6 +9,8 @@ export type Handle = { readonly __torchTensor: unique symbol };
 export type OpHandle = { readonly __torchOp: unique symbol };
 export type Arg = Handle | null | undefined | number | boolean | string | readonly number[] | readonly boolean[] | readonly (Handle | null)[];
 export type Result = Handle | null | number | boolean | Result[];
+/** A recorded training step (see capture.ts). */
+export type ProgramHandle = { readonly __torchProgram: unique symbol };
 
 /** The addon's exports (native/addon.cc). */
 export interface TorchNative {
@@ -29,6 +31,17 @@ export interface TorchNative {
   memory(): { live: number; peak: number; cached: number };
   emptyCache(): void;
   resetPeak(): void;
+  /** Starts recording every ATen call; `inputs` are the tensors a replay will pass anew. */
+  recordBegin(inputs: Handle[]): void;
+  /** Ends the recording: the program, or why the calls cannot be replayed. */
+  recordEnd(outputs: Handle[]): ProgramHandle | string;
+  recordAbort(): void;
+  /** Runs a program's calls on new inputs; returns its outputs. */
+  replay(program: ProgramHandle, inputs: Handle[]): Handle[];
+  /** '' when two recordings are the same computation, else where they differ. */
+  sameProgram(a: ProgramHandle, b: ProgramHandle): string;
+  sameTensor(a: Handle, b: Handle): boolean;
+  programInfo(program: ProgramHandle): { calls: number; slots: number; inputs: number; outputs: number };
 }
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');

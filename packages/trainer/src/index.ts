@@ -1,4 +1,4 @@
-export { train, resumeRun, evaluateRun, chooseMicroBatch, TrainingError } from './loop.js';
+export { train, resumeRun, evaluateRun, chooseMicroBatch, stepGradients, TrainingError } from './loop.js';
 export type { TrainHooks, TrainResult, RunOptions, BatchProgress, StartInfo, LoopState } from './loop.js';
 export { resolveTrainConfig, validateTrainConfig, validateSplit, ConfigError, DEFAULT_SPLIT } from './config.js';
 export type { TrainConfig, TrainOptions, DatasetName } from './config.js';

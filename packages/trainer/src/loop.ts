@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import {
-  createModel, describeEngine, getDropoutState, initEngine, saveModel, setDropoutState, softmaxCrossEntropy, summarize, tf,
+  captureStatus, captureStep, createModel, describeEngine, getDropoutState, initEngine, saveModel, setDropoutState, softmaxCrossEntropy, summarize, tf,
   type BackendChoice, type EngineInfo,
 } from '@cnnlab/core';
 import { diagnoseFit, type FitDiagnosis } from '@cnnlab/analysis';
@@ -342,6 +342,7 @@ async function runLoop(ctx: LoopContext, hooks: TrainHooks): Promise<TrainResult
   const classes = dataset.classes.length;
   // A failure before the first training step leaves the report as it was (a new run's directory is then removed).
   let trainingStarted = false;
+  let captureReported = false;
 
   const save = (best = false) => {
     state.dropoutDraws = getDropoutState();
@@ -382,6 +383,7 @@ async function runLoop(ctx: LoopContext, hooks: TrainHooks): Promise<TrainResult
           throw new TrainingError(`The training loss became ${loss} in epoch ${state.epoch + 1}, batch ${state.batch + 1} (lr ${lr}); the run stopped. The last good state is in ${file}. Try a smaller learning rate.`);
         }
         optimizer.apply(grads, lr);
+        if (!captureReported) captureReported = reportCapture(model, hooks.log);
         state.globalStep += 1;
         state.partial.lossSum += loss * size;
         state.partial.correct += correct;
@@ -478,15 +480,9 @@ function batchGradients(
   for (let offset = 0; offset < size; offset += microBatch) {
     const m = Math.min(microBatch, size - offset);
     const { x, y } = source.batch(order, start + offset, m);
-    let hits: tf.Tensor | null = null;
-    const { value, grads } = tf.variableGrads(() => {
-      const logits = model.apply(x, { training: true }) as tf.Tensor2D;
-      hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'int32')));
-      return tf.mul(softmaxCrossEntropy(tf.oneHot(y, classes), logits), m / size) as tf.Scalar;
-    }, variables);
-    loss += value.dataSync()[0]!;
+    const [value, hits, ...ordered] = stepGradients(model, x, y, classes, m / size, variables);
+    loss += value!.dataSync()[0]!;
     correct += hits!.dataSync()[0]!;
-    const ordered = variables.map((v) => grads[v.name]!);
     if (total) {
       const previous: tf.Tensor[] = total;
       total = ordered.map((g, i) => tf.add(previous[i]!, g));
@@ -494,9 +490,38 @@ function batchGradients(
     } else {
       total = ordered;
     }
-    tf.dispose([x, y, value, hits!]);
+    tf.dispose([x, y, value!, hits!]);
   }
   return { loss, correct, grads: total! };
+}
+
+/** Says once whether the engine replays this model's training step natively (step capture), and if not why; true once said. */
+function reportCapture(model: tf.LayersModel, log: ((message: string) => void) | undefined): boolean {
+  const mine = captureStatus().filter((s) => s.key.startsWith(`train/${model.id}/`));
+  if (!mine.length) return true; // an engine without step capture (wasm), or CNNLAB_CAPTURE=0
+  const settled = mine.find((s) => s.state !== 'recording');
+  if (!settled) return false;
+  log?.(settled.state === 'replaying'
+    ? `Step capture: the training step's ${settled.calls} native calls are replayed from its third run on, bit for bit as run eagerly (CNNLAB_CAPTURE=0 turns it off).`
+    : `Step capture: off, the training step runs kernel by kernel: ${settled.reason}.`);
+  return true;
+}
+
+/**
+ * One micro-batch's forward and backward pass: [loss × scale, correct predictions, ...gradients in `variables`
+ * order]. It runs through the engine's step capture (torch replays it natively from its third run, with the
+ * same results bit for bit); the optimizer step stays outside, after the loss is checked.
+ */
+export function stepGradients(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, classes: number, scale: number, variables: tf.Variable[]): tf.Tensor[] {
+  return captureStep(`train/${model.id}/${classes}/${scale}/${variables.length}`, [x, y], () => {
+    let hits: tf.Tensor | null = null;
+    const { value, grads } = tf.variableGrads(() => {
+      const logits = model.apply(x, { training: true }) as tf.Tensor2D;
+      hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'int32')));
+      return tf.mul(softmaxCrossEntropy(tf.oneHot(y, classes), logits), scale) as tf.Scalar;
+    }, variables);
+    return [value, hits!, ...variables.map((v) => grads[v.name]!)];
+  });
 }
 
 /** Evaluates the best weights once on the test split (an explicit step after training) and records it in the run. */

@@ -69,6 +69,43 @@ describe.runIf(suite.run)('trainer on the torch engine', () => {
     expectSameRun(reference, again.runDir);
   });
 
+  describe('step capture (a step without dropout is replayed natively)', () => {
+    const BNNET = { ...SMALL, arch: 'test-bnnet' };
+    let captured: string;
+    const log: string[] = [];
+    beforeAll(async () => {
+      captured = (await train({ ...TORCH_RUN, ...BNNET, logdir, name: 'bnnet' }, { log: (m) => log.push(m) })).runDir;
+    });
+
+    it('says so, and ends bit for bit as the same run with the capture off', async () => {
+      expect(log.find((m) => m.startsWith('Step capture:'))).toMatch(/^Step capture: the training step's \d+ native calls are replayed from its third run on/);
+      process.env.CNNLAB_CAPTURE = '0';
+      try {
+        const eagerLog: string[] = [];
+        const eager = await train({ ...TORCH_RUN, ...BNNET, logdir, name: 'bnnet-eager' }, { log: (m) => eagerLog.push(m) });
+        expect(eagerLog.some((m) => m.startsWith('Step capture:'))).toBe(false);
+        expectSameRun(captured, eager.runDir);
+      } finally {
+        delete process.env.CNNLAB_CAPTURE;
+      }
+    });
+
+    it('a captured run killed with SIGKILL mid-epoch and resumed ends bit for bit as the uninterrupted one', async () => {
+      const runDir = join(logdir, 'bnnet-killed');
+      const { killed } = await runOnTorch(['train', `${logdir}::bnnet-killed`, JSON.stringify(BNNET)], {}, (line) => line === 'batch 2 5');
+      expect(killed).toBe(true);
+      await resumeRun(runDir, { backend: 'torch' });
+      expect(readReport(runDir)).toMatchObject({ status: 'finished', resumes: 1 });
+      expectSameRun(captured, runDir);
+    }, CHILD_TIMEOUT);
+
+    it('the dropout network (TEST_RUN) stays eager, and says why', async () => {
+      const dropLog: string[] = [];
+      await train({ ...TORCH_RUN, epochs: 1, dataset: { limit: 300 }, logdir, name: 'dropnet-log' }, { log: (m) => dropLog.push(m) });
+      expect(dropLog.find((m) => m.startsWith('Step capture:'))).toMatch(/^Step capture: off, the training step runs kernel by kernel: its first two runs differ \(as when dropout/);
+    });
+  });
+
   it('a run killed with SIGKILL mid-epoch and resumed on torch ends with the same weights and metrics, bit for bit', async () => {
     const runDir = join(logdir, 'killed');
     const { killed } = await runOnTorch(['train', `${logdir}::killed`, JSON.stringify(SMALL)], {}, (line) => line === 'batch 2 5');

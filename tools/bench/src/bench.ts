@@ -113,17 +113,18 @@ export function formatRow(r: BenchRow): string {
     n(torch?.inferImagesPerSecond).padStart(9), n(wasm?.inferImagesPerSecond).padStart(9), n(r.pytorch?.infer).padStart(9),
     r2(r.ratios.torch?.infer).padStart(6), r2(r.ratios.wasm?.infer).padStart(6),
     n(r.baseline?.trainImagesPerSecond).padStart(8), r2(r.speedup).padStart(7), n(r.cpu?.trainImagesPerSecond).padStart(7),
-    String(fallbacks ?? '-').padStart(5), (peak === undefined ? '-' : `${(peak / 2 ** 20).toFixed(0)} MiB`).padStart(9)].join(' ');
+    String(fallbacks ?? '-').padStart(5), (torch?.capture?.state === 'replaying' ? 'replay' : torch ? 'eager' : '-').padStart(6),
+    (peak === undefined ? '-' : `${(peak / 2 ** 20).toFixed(0)} MiB`).padStart(9)].join(' ');
 }
 
 export const HEADER = ['model'.padEnd(14), 'input'.padEnd(10), 'batch'.padStart(5),
   'torch/s'.padStart(9), 'wasm/s'.padStart(9), 'pytorch/s'.padStart(9), 't÷pt'.padStart(6), 'w÷pt'.padStart(6),
   'torch inf'.padStart(9), 'wasm inf'.padStart(9), 'pt inf'.padStart(9), 't÷pt'.padStart(6), 'w÷pt'.padStart(6),
-  'base/s'.padStart(8), 'speedup'.padStart(7), 'cpu/s'.padStart(7), 'fallb'.padStart(5), 'peak mem'.padStart(9)].join(' ');
+  'base/s'.padStart(8), 'speedup'.padStart(7), 'cpu/s'.padStart(7), 'fallb'.padStart(5), 'step'.padStart(6), 'peak mem'.padStart(9)].join(' ');
 
 export const LEGEND = 'torch/s, wasm/s: training images/s on the torch (libtorch) and wasm engines; pytorch/s: PyTorch on the same threads; '
   + 't÷pt, w÷pt: engine ÷ PyTorch; inf: inference images/s; base/s: stock wasm as Node runs it (1 thread) plus only the missing filter-gradient kernels, '
-  + 'speedup = wasm/s ÷ base/s; fallb: kernels that ran on the torch engine\'s cpu fallback; peak mem: tensor memory of a training step (torch, else wasm).';
+  + 'speedup = wasm/s ÷ base/s; fallb: kernels that ran on the torch engine\'s cpu fallback; step: replay when the torch engine replayed the recorded step natively (step capture), eager when it ran kernel by kernel (a step with dropout draws new masks each time); peak mem: tensor memory of a training step, weights included (torch: its allocator\'s peak, else wasm).';
 
 function enginesFrom(value: string | undefined, torchAvailable: boolean, noTorch: boolean): BenchEngine[] {
   if (value === undefined) return noTorch || !torchAvailable ? ['wasm'] : ['torch', 'wasm'];

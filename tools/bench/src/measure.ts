@@ -1,5 +1,5 @@
-import { createModel, initEngine, resetTorchFallbackCounts, softmaxCrossEntropy, tf, torchFallbackCounts, type BackendChoice } from '@cnnlab/core';
-import { DEFAULT_OPTIMIZER, Optimizer } from '@cnnlab/trainer';
+import { captureStatus, createModel, initEngine, resetTorchFallbackCounts, softmaxCrossEntropy, tf, torchFallbackCounts, type BackendChoice, type CaptureStatus } from '@cnnlab/core';
+import { DEFAULT_OPTIMIZER, Optimizer, stepGradients } from '@cnnlab/trainer';
 import type { BenchCase } from './cases.js';
 
 export interface Measurement {
@@ -8,12 +8,14 @@ export interface Measurement {
   /** Images per second of a training step (forward, backward, SGD update), median over the timed steps. */
   trainImagesPerSecond: number;
   inferImagesPerSecond: number;
-  /** Peak tensor memory of one training step (tf.profile's peakBytes: activations, gradients, weights). */
+  /** Peak tensor memory of one training step, weights included (torch: the native allocator's peak; else tf.profile's peakBytes). */
   peakTensorBytes: number;
   heapBytes: number | null;
   steps: number;
   /** torch only: kernel → calls that ran on the cpu fallback during the timed steps. */
   fallbacks?: Record<string, number>;
+  /** torch only: whether the timed steps were replayed natively (step capture), or why not. */
+  capture?: CaptureStatus;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -25,13 +27,15 @@ export async function measure(c: BenchCase, backend: BackendChoice, o: { steps: 
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const [ch, h, w] = c.input;
   const x = tf.randomNormal([c.batch, h, w, ch], 0, 1, 'float32', 1);
-  const y = tf.oneHot(tf.tensor1d(Array.from({ length: c.batch }, (_, i) => i % 10), 'int32'), model.outputs[0]!.shape[1] as number);
-  const optimizer = new Optimizer(DEFAULT_OPTIMIZER, vars); // the trainer's SGD (one fused kernel on torch)
+  const y = tf.tensor1d(Array.from({ length: c.batch }, (_, i) => i % 10), 'int32');
+  const classes = model.outputs[0]!.shape[1] as number;
+  const optimizer = new Optimizer(DEFAULT_OPTIMIZER, vars);
+  // The trainer's own step: forward and backward through the engine's step capture, then its SGD update.
   const train = () => {
-    const { value, grads } = tf.variableGrads(() => softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor), vars);
-    optimizer.apply(vars.map((v) => grads[v.name]!), 0.01);
-    value.dataSync();
-    value.dispose();
+    const [value, hits, ...grads] = stepGradients(model, x, y, classes, 1, vars);
+    value!.dataSync();
+    optimizer.apply(grads, 0.01);
+    tf.dispose([value!, hits!]);
   };
   const infer = () => tf.tidy(() => { (model.predict(x) as tf.Tensor).dataSync(); });
   const time = (f: () => void) => {
@@ -47,7 +51,8 @@ export async function measure(c: BenchCase, backend: BackendChoice, o: { steps: 
   await resetTorchFallbackCounts();
   const trainImagesPerSecond = time(train);
   const inferImagesPerSecond = time(infer);
-  const peak = (await tf.profile(train)).peakBytes;
+  const capture = engine.backend === 'torch' ? captureStatus().at(-1) : undefined;
+  const peak = engine.backend === 'torch' ? nativePeak(train) : (await tf.profile(train)).peakBytes;
   const heap = engine.backend === 'wasm' ? ((tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length) : null;
   const fallbacks = engine.backend === 'torch' ? Object.fromEntries(await torchFallbackCounts()) : undefined;
   tf.dispose([x, y]);
@@ -55,8 +60,15 @@ export async function measure(c: BenchCase, backend: BackendChoice, o: { steps: 
   model.dispose();
   return {
     backend: engine.backend, threads: engine.threads, trainImagesPerSecond, inferImagesPerSecond, peakTensorBytes: peak, heapBytes: heap, steps: o.steps,
-    ...(fallbacks && { fallbacks }),
+    ...(fallbacks && { fallbacks }), ...(capture && { capture }),
   };
+}
+
+/** Peak bytes of live native tensors during one step, weights included (the torch backend's allocator counts them). */
+function nativePeak(step: () => void): number {
+  (tf.backend() as unknown as { native: { resetPeak(): void } }).native.resetPeak();
+  step();
+  return (tf.memory() as unknown as { nativePeakBytes: number }).nativePeakBytes;
 }
 
 export interface StepProfile {

@@ -16,6 +16,20 @@ registerArchitecture<{ width: number }>({
   },
 });
 
+/** test-dropnet without dropout: a step that is the same computation every time, which the torch engine replays natively. */
+registerArchitecture<{ width: number }>({
+  name: 'test-bnnet',
+  family: 'test',
+  description: 'test network: conv-BN-ReLU-pool twice, dense',
+  source: 'cnnlab',
+  defaults: { input: [1, 28, 28], classes: 10, options: { width: 8 }, training: { lr: 0.05, batchSize: 64, epochs: 3 } },
+  build: (x, { classes, options }) => {
+    x = scope('block1', () => maxPool(relu(batchNorm(conv(x, { filters: options.width, kernel: 3, padding: 1 }))), { size: 2 }));
+    x = scope('block2', () => maxPool(relu(batchNorm(conv(x, { filters: options.width * 2, kernel: 3, padding: 1 }))), { size: 2 }));
+    return scope('head', () => dense(relu(dense(flatten(x), 32)), classes));
+  },
+});
+
 /** Diverges on purpose: a large learning rate on an unnormalised ReLU net overflows to inf/NaN. */
 registerArchitecture<Record<string, never>>({
   name: 'test-divergent',
