@@ -16,6 +16,7 @@
 
 #include <dlfcn.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <limits>
 #include <cstring>
@@ -271,6 +272,7 @@ struct Instr {
   std::vector<ArgTemplate> args;
   std::vector<int> outs;                    // flattened tensor returns -> slot (-1: undefined tensor)
   std::vector<int> frees;                   // slots whose last use is this instruction
+  std::string shapes;                       // the tensor arguments' sizes and strides when recorded (for profiles)
 };
 
 struct Program {
@@ -343,9 +345,23 @@ void forEachReturnedTensor(const torch::jit::Stack& stack, F&& f) {
   }
 }
 
+std::string describeTensors(const torch::jit::Stack& args) {
+  std::string out;
+  for (const auto& v : args) {
+    if (!v.isTensor() || !v.toTensor().defined()) continue;
+    const auto& t = v.toTensor();
+    if (!out.empty()) out += " ";
+    out += "[";
+    for (int64_t d = 0; d < t.dim(); d++) out += (d ? "," : "") + std::to_string(t.size(d));
+    out += t.is_contiguous() ? "]" : t.is_contiguous(at::MemoryFormat::ChannelsLast) ? "]cl" : "]s";
+  }
+  return out;
+}
+
 void recordCall(const c10::OperatorHandle& op, const torch::jit::Stack& args, const torch::jit::Stack& results) {
   Instr instr;
   instr.op = op;
+  instr.shapes = describeTensors(args);
   for (const auto& v : args) instr.args.push_back(g_recorder->argOf(v));
   forEachReturnedTensor(results, [&](const at::Tensor& t) { instr.outs.push_back(g_recorder->define(t)); });
   g_recorder->program.instrs.push_back(std::move(instr));
@@ -574,6 +590,7 @@ napi_value Finish(napi_env env, napi_callback_info info) {
         instr.finish = true;
         instr.args.push_back(g_recorder->argOf(t));
         instr.outs.push_back(g_recorder->define(finished));
+        instr.shapes = describeTensors({t});
         g_recorder->program.instrs.push_back(std::move(instr));
       }
     }
@@ -764,19 +781,35 @@ Program& unwrapProgram(napi_env env, napi_value v) {
   return *static_cast<Program*>(data);
 }
 
-// replay(program, inputs: tensor[]) -> tensor[] (the recorded outputs)
+// replay(program, inputs: tensor[], timings?: Float64Array) -> tensor[] (the recorded outputs); with `timings`
+// (one entry per call), each call's milliseconds are added to its entry.
 napi_value Replay(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
-    auto a = args(env, info, 2);
+    auto a = args(env, info, 3);
     auto& program = unwrapProgram(env, a.at(0));
     auto inputs = tensorsOf(env, a.at(1));
+    double* timings = nullptr;
+    if (a.size() > 2) {
+      napi_valuetype type;
+      NAPI_OK(napi_typeof(env, a[2], &type));
+      if (type != napi_undefined && type != napi_null) {
+        napi_typedarray_type kind;
+        size_t length;
+        void* data;
+        NAPI_OK(napi_get_typedarray_info(env, a[2], &kind, &length, &data, nullptr, nullptr));
+        if (kind != napi_float64_array || length != program.instrs.size()) throw std::invalid_argument("replay: timings must be a Float64Array with one entry per call");
+        timings = static_cast<double*>(data);
+      }
+    }
     if (static_cast<int>(inputs.size()) != program.inputs)
       throw std::invalid_argument("replay: the program takes " + std::to_string(program.inputs) + " inputs, got " + std::to_string(inputs.size()));
     c10::InferenceMode guard;
     std::vector<at::Tensor> slots(program.slots);
     for (size_t i = 0; i < inputs.size(); i++) slots[i] = inputs[i];
     torch::jit::Stack stack;
+    size_t index = 0;
     for (const auto& instr : program.instrs) {
+      auto started = std::chrono::steady_clock::now();
       stack.clear();
       if (instr.finish) {
         slots[instr.outs[0]] = finishTensor(slots[instr.args[0].slots[0]]);
@@ -790,6 +823,8 @@ napi_value Replay(napi_env env, napi_callback_info info) {
         }
       }
       for (int s : instr.frees) slots[s].reset();
+      if (timings) timings[index] += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+      index++;
     }
     napi_value out;
     NAPI_OK(napi_create_array_with_length(env, program.outputs.size(), &out));
@@ -859,6 +894,26 @@ napi_value SameTensor(napi_env env, napi_callback_info info) {
   });
 }
 
+// programCalls(program, shapes?) -> the name of each call ('aten::convolution', …; 'finish' for a layout fix-up),
+// with `shapes` followed by its tensor arguments' sizes when recorded (']cl': channels-last, ']s': other strides)
+napi_value ProgramCalls(napi_env env, napi_callback_info info) {
+  return guarded(env, [&] {
+    auto a = args(env, info, 2);
+    const auto& p = unwrapProgram(env, a.at(0));
+    bool withShapes = a.size() > 1 && getBool(env, a[1]);
+    napi_value out;
+    NAPI_OK(napi_create_array_with_length(env, p.instrs.size(), &out));
+    for (size_t i = 0; i < p.instrs.size(); i++) {
+      std::string name = p.instrs[i].op ? p.instrs[i].op->schema().name() : "finish";
+      if (withShapes) name += " " + p.instrs[i].shapes;
+      napi_value v;
+      NAPI_OK(napi_create_string_utf8(env, name.c_str(), name.size(), &v));
+      NAPI_OK(napi_set_element(env, out, i, v));
+    }
+    return out;
+  });
+}
+
 // programInfo(program) -> { calls, slots, inputs, outputs }
 napi_value ProgramInfo(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
@@ -883,7 +938,7 @@ napi_value Init(napi_env env, napi_value exports) {
              {"shape", Shape}, {"finish", Finish},     {"dtype", Dtype},         {"dispose", Dispose},       {"setThreads", SetThreads}, {"setBlasThreads", SetBlasThreads},
              {"setDevice", SetDevice}, {"memory", Memory},   {"emptyCache", EmptyCache}, {"resetPeak", ResetPeak},
              {"recordBegin", RecordBegin}, {"recordEnd", RecordEnd}, {"recordAbort", RecordAbort}, {"replay", Replay},
-             {"sameProgram", SameProgram}, {"sameTensor", SameTensor}, {"programInfo", ProgramInfo}};
+             {"sameProgram", SameProgram}, {"sameTensor", SameTensor}, {"programCalls", ProgramCalls}, {"programInfo", ProgramInfo}};
   for (const auto& fn : fns) {
     napi_value f;
     napi_create_function(env, fn.name, NAPI_AUTO_LENGTH, fn.cb, nullptr, &f);

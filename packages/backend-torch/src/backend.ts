@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { StepCapture, type CaptureStatus } from './capture.js';
+import { StepCapture, type CaptureStatus, type ReplayProfile } from './capture.js';
 import type { Handle, TorchNative } from './native.js';
 
 type DataType = tf.DataType;
@@ -36,6 +36,15 @@ export class TorchBackend extends tf.KernelBackend {
 
   captureStatus(): CaptureStatus[] {
     return this.capture.status();
+  }
+
+  /** Times the calls of replayed steps from now on; captureProfile() returns per-op milliseconds per step. */
+  startCaptureProfile(): void {
+    this.capture.startProfiling();
+  }
+
+  captureProfile(byShape = false): ReplayProfile[] {
+    return this.capture.profile(byShape);
   }
 
   /** Stores a native tensor (made contiguous, int64 narrowed to int32) as a kernel output. */

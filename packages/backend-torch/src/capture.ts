@@ -22,6 +22,15 @@ interface Entry {
   program?: ProgramHandle;
   /** The variables the step read, in the program's input order after the explicit inputs. */
   variables: tf.Variable[];
+  /** While profiling: milliseconds per call, summed over the profiled replays. */
+  timings?: Float64Array & { replays: number };
+}
+
+/** Milliseconds per ATen op over the profiled replays of one step, per replay. */
+export interface ReplayProfile {
+  key: string;
+  replays: number;
+  ops: { op: string; calls: number; ms: number }[];
 }
 
 /**
@@ -37,6 +46,34 @@ export class StepCapture {
   private readonly entries = new Map<string, Entry>();
 
   constructor(private readonly backend: TorchBackend) {}
+
+  private profiling = false;
+
+  /** Starts timing every call of every replay (profile() reads the result); resets earlier timings. */
+  startProfiling(): void {
+    this.profiling = true;
+    for (const entry of this.entries.values()) delete entry.timings;
+  }
+
+  /** Per-op milliseconds of each replayed step since startProfiling(), averaged per replay (with `byShape`, per op and argument shapes); stops profiling. */
+  profile(byShape = false): ReplayProfile[] {
+    this.profiling = false;
+    const out: ReplayProfile[] = [];
+    for (const entry of this.entries.values()) {
+      if (!entry.timings || !entry.program) continue;
+      const names = this.backend.native.programCalls(entry.program, byShape);
+      const replays = entry.timings.replays;
+      const byOp = new Map<string, { op: string; calls: number; ms: number }>();
+      names.forEach((op, i) => {
+        const row = byOp.get(op) ?? { op, calls: 0, ms: 0 };
+        row.calls++;
+        row.ms += entry.timings![i]! / replays;
+        byOp.set(op, row);
+      });
+      out.push({ key: entry.status.key, replays, ops: [...byOp.values()].sort((a, b) => b.ms - a.ms) });
+    }
+    return out;
+  }
 
   status(): CaptureStatus[] {
     return [...this.entries.values()].map((e) => ({ ...e.status }));
@@ -98,7 +135,9 @@ export class StepCapture {
   private replay(entry: Entry, inputs: tf.Tensor[]): tf.Tensor[] {
     const b = this.backend;
     const variableHandles = entry.variables.map((v) => b.handle(v));
-    const outputs = b.native.replay(entry.program!, [...inputs.map((t) => b.handle(t)), ...variableHandles]);
+    if (this.profiling && !entry.timings) entry.timings = Object.assign(new Float64Array(entry.status.calls!), { replays: 0 });
+    const outputs = b.native.replay(entry.program!, [...inputs.map((t) => b.handle(t)), ...variableHandles], this.profiling ? entry.timings : undefined);
+    if (this.profiling) entry.timings!.replays++;
     entry.status.replays++;
     const results = outputs.length - entry.variables.length;
     entry.variables.forEach((v, i) => {

@@ -36,8 +36,10 @@ export interface TorchNative {
   /** Ends the recording: the program, or why the calls cannot be replayed. */
   recordEnd(outputs: Handle[]): ProgramHandle | string;
   recordAbort(): void;
-  /** Runs a program's calls on new inputs; returns its outputs. */
-  replay(program: ProgramHandle, inputs: Handle[]): Handle[];
+  /** Runs a program's calls on new inputs; returns its outputs. With `timings`, adds each call's milliseconds to its entry. */
+  replay(program: ProgramHandle, inputs: Handle[], timings?: Float64Array): Handle[];
+  /** The ATen op of each call of a program ('finish' for a layout fix-up); with `shapes`, followed by its tensor arguments' sizes. */
+  programCalls(program: ProgramHandle, shapes?: boolean): string[];
   /** '' when two recordings are the same computation, else where they differ. */
   sameProgram(a: ProgramHandle, b: ProgramHandle): string;
   sameTensor(a: Handle, b: Handle): boolean;

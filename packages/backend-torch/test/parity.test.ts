@@ -40,6 +40,10 @@ const CASES: Case[] = [
   conv([1, 12, 12, 2], [3, 3, 2, 3], 1, 2),
   ['conv2d x[2,9,9,2] f[3,3,2,2] s1 same dilation 2 (tfjs has no gradient)', () => tf.conv2d(rand([2, 9, 9, 2], 40) as tf.Tensor4D, rand([3, 3, 2, 2], 41) as tf.Tensor4D, 1, 'same', 'NHWC', 2)],
   conv([4, 6, 6, 8], [1, 1, 8, 16], 1, 'valid'),
+  conv([4, 1, 1, 8], [3, 3, 8, 6], 1, 'same'), // 1x1 maps (ResNet-18's last stage at 28x28): a matrix product with the centre tap
+  conv([3, 1, 1, 5], [3, 3, 5, 4], 1, 1),
+  conv([2, 1, 1, 4], [3, 3, 4, 3], 2, 'same'),
+  conv([2, 1, 1, 4], [2, 2, 4, 3], 1, 'same'), // even filter: tfjs pads 0 on top, so the tap is [0, 0]
   conv([2, 23, 23, 1], [11, 11, 1, 4], 4, 'valid'),
   ['depthwiseConv2d x[2,8,8,3] f[3,3,3,2] s1 same', () => tf.depthwiseConv2d(rand([2, 8, 8, 3], 11) as tf.Tensor4D, rand([3, 3, 3, 2], 12) as tf.Tensor4D, 1, 'same')],
   ['conv2dTranspose x[1,8,8,8] w[8,8,8,8] -> [1,4,4,8] s1 same (issue 16)', () =>

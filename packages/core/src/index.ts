@@ -10,7 +10,7 @@ export { MAX_WASM_THREADS, validateThreads } from './engine/wasm/threads.js';
 export { registerWasmTrainingKernels, wasmKernelSet, WASM_TRAINING_KERNELS, WASM_FAST_KERNEL_NAMES } from './engine/wasm/register.js';
 export type { WasmKernelSet } from './engine/wasm/register.js';
 export { registerFastGradients } from './engine/gradients.js';
-export { captureStep, captureStatus, type CaptureStatus } from './engine/capture.js';
+export { captureStep, captureStatus, profileReplays, type CaptureStatus, type ReplayProfile } from './engine/capture.js';
 export { GroupedConv2D } from './layers/grouped-conv.js';
 export { Padding2D, FLOAT32_LOWEST } from './layers/padding.js';
 export { SeededDropout, getDropoutState, setDropoutState } from './layers/dropout.js';

@@ -10,7 +10,7 @@ import '@cnnlab/arch-densenet';
 import '@cnnlab/arch-regnet';
 import { CASES, QUICK_CASES, type BenchCase } from './cases.js';
 import { describeEngine, initEngine, probeTorchEngine } from '@cnnlab/core';
-import { measure, profileStep, type Measurement } from './measure.js';
+import { measure, profileReplayedStep, profileStep, type Measurement } from './measure.js';
 import { findTorch, measureTorch, type TorchMeasurement } from './torch.js';
 import { measureBaseline } from './baseline.js';
 import { formatKernelRow, KERNEL_HEADER, measureCeiling, type KernelRow } from './ceiling.js';
@@ -170,6 +170,15 @@ async function main(): Promise<void> {
     if (backend === 'torch') {
       const list = Object.entries(fallbacks).sort((a, b) => b[1] - a[1]);
       console.log(list.length ? `Fallbacks (kernel: calls on the cpu fallback in this step): ${list.map(([k, calls]) => `${k}: ${calls}`).join(', ')}` : 'Fallbacks: none (every kernel of the step ran natively)');
+      const replayed = await profileReplayedStep(c, { byShape: values.shapes });
+      if (!replayed) {
+        console.log('The trainer\'s step is not replayed for this model (step capture off); the eager profile above is the step.');
+        return;
+      }
+      console.log(`\nThe trainer's step as the torch engine runs it (step capture: its native calls replayed), ${replayed.calls} ATen calls, `
+        + `${replayed.ms.toFixed(1)} ms, mean of ${replayed.replays} replays:`);
+      console.log(`${'ATen op'.padEnd(36)} ${'calls'.padStart(6)} ${'ms'.padStart(9)}    share`);
+      for (const op of replayed.ops.slice(0, 30)) console.log(`${op.op.padEnd(values.shapes ? 80 : 36)} ${String(op.calls).padStart(6)} ${op.ms.toFixed(2).padStart(9)} ms ${(op.ms / replayed.ms * 100).toFixed(1).padStart(6)}%`);
     }
     return;
   }

@@ -1,4 +1,4 @@
-import { captureStatus, createModel, initEngine, resetTorchFallbackCounts, softmaxCrossEntropy, tf, torchFallbackCounts, type BackendChoice, type CaptureStatus } from '@cnnlab/core';
+import { captureStatus, captureStep, createModel, profileReplays, initEngine, resetTorchFallbackCounts, softmaxCrossEntropy, tf, torchFallbackCounts, type BackendChoice, type CaptureStatus } from '@cnnlab/core';
 import { DEFAULT_OPTIMIZER, Optimizer, stepGradients } from '@cnnlab/trainer';
 import type { BenchCase } from './cases.js';
 
@@ -37,7 +37,12 @@ export async function measure(c: BenchCase, backend: BackendChoice, o: { steps: 
     optimizer.apply(grads, 0.01);
     tf.dispose([value!, hits!]);
   };
-  const infer = () => tf.tidy(() => { (model.predict(x) as tf.Tensor).dataSync(); });
+  // Inference as the trainer's evaluation runs it: through the step capture (replayed natively on torch).
+  const infer = () => {
+    const [sum] = captureStep(`bench-infer/${model.id}`, [x], () => [tf.tidy(() => tf.sum(model.predict(x) as tf.Tensor))]);
+    sum!.dataSync();
+    sum!.dispose();
+  };
   const time = (f: () => void) => {
     for (let i = 0; i < o.warmup; i++) f();
     const seconds: number[] = [];
@@ -51,7 +56,7 @@ export async function measure(c: BenchCase, backend: BackendChoice, o: { steps: 
   await resetTorchFallbackCounts();
   const trainImagesPerSecond = time(train);
   const inferImagesPerSecond = time(infer);
-  const capture = engine.backend === 'torch' ? captureStatus().at(-1) : undefined;
+  const capture = engine.backend === 'torch' ? captureStatus().find((s) => s.key.startsWith(`train/${model.id}/`)) : undefined;
   const peak = engine.backend === 'torch' ? nativePeak(train) : (await tf.profile(train)).peakBytes;
   const heap = engine.backend === 'wasm' ? ((tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length) : null;
   const fallbacks = engine.backend === 'torch' ? Object.fromEntries(await torchFallbackCounts()) : undefined;
@@ -114,4 +119,21 @@ export async function profileStep(c: BenchCase, o: { backend?: BackendChoice; by
     kernels: [...byKernel.entries()].map(([kernel, { ms, calls }]) => ({ kernel, calls, ms, share: ms / total })).sort((a, b) => b.ms - a.ms),
     calls: kernels.length, fallbacks,
   };
+}
+
+/** Per-op milliseconds of the trainer's step as the torch engine replays it (step capture); null when it is not replayed. */
+export async function profileReplayedStep(c: BenchCase, o: { byShape?: boolean; replays?: number } = {}) {
+  await initEngine({ backend: 'torch' });
+  const model = createModel(c.arch, { input: c.input, options: c.options });
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const [ch, h, w] = c.input;
+  const x = tf.randomNormal([c.batch, h, w, ch], 0, 1, 'float32', 1);
+  const y = tf.tensor1d(Array.from({ length: c.batch }, (_, i) => i % 10), 'int32');
+  const step = () => tf.dispose(stepGradients(model, x, y, 10, 1, vars));
+  for (let i = 0; i < 3; i++) step();
+  const [profile] = profileReplays(() => { for (let i = 0; i < (o.replays ?? 10); i++) step(); }, o.byShape);
+  tf.dispose([x, y]);
+  model.dispose();
+  if (!profile) return null;
+  return { ...profile, calls: profile.ops.reduce((a, o) => a + o.calls, 0), ms: profile.ops.reduce((a, o) => a + o.ms, 0) };
 }

@@ -9,9 +9,18 @@ export interface CaptureStatus {
   reason?: string;
 }
 
+/** Milliseconds per native op of one replayed step, averaged over the profiled replays. */
+export interface ReplayProfile {
+  key: string;
+  replays: number;
+  ops: { op: string; calls: number; ms: number }[];
+}
+
 interface CapturingBackend {
   runCaptured(key: string, inputs: tf.Tensor[], fn: () => tf.Tensor[]): tf.Tensor[];
   captureStatus(): CaptureStatus[];
+  startCaptureProfile(): void;
+  captureProfile(byShape?: boolean): ReplayProfile[];
 }
 
 function capturing(): CapturingBackend | null {
@@ -34,4 +43,21 @@ export function captureStep(key: string, inputs: tf.Tensor[], fn: () => tf.Tenso
 /** The step captures of the current backend (empty where it has none). */
 export function captureStatus(): CaptureStatus[] {
   return capturing()?.captureStatus() ?? [];
+}
+
+/** Times every native call of the steps replayed while `run` runs; per-op (with `byShape`, per op and shapes) milliseconds per step, per kind of step. */
+export function profileReplays(run: () => void, byShape = false): ReplayProfile[] {
+  const backend = capturing();
+  if (!backend) {
+    run();
+    return [];
+  }
+  backend.startCaptureProfile();
+  let profile: ReplayProfile[] = [];
+  try {
+    run();
+  } finally {
+    profile = backend.captureProfile(byShape);
+  }
+  return profile;
 }
