@@ -599,15 +599,24 @@ napi_value Finish(napi_env env, napi_callback_info info) {
   });
 }
 
+napi_value Number(napi_env env, double d) {
+  napi_value out;
+  NAPI_OK(napi_create_double(env, d, &out));
+  return out;
+}
+
+napi_value String(napi_env env, const std::string& text) {
+  napi_value out;
+  NAPI_OK(napi_create_string_utf8(env, text.c_str(), text.size(), &out));
+  return out;
+}
+
 // dtype(tensor) -> 'float32' | 'int32' | 'bool' | torch's name for anything else
 napi_value Dtype(napi_env env, napi_callback_info info) {
   return guarded(env, [&] {
     auto a = args(env, info, 1);
     auto type = unwrapTensor(env, a.at(0)).scalar_type();
-    std::string name = type == at::kFloat ? "float32" : type == at::kInt ? "int32" : type == at::kBool ? "bool" : c10::toString(type);
-    napi_value out;
-    NAPI_OK(napi_create_string_utf8(env, name.c_str(), name.size(), &out));
-    return out;
+    return String(env, type == at::kFloat ? "float32" : type == at::kInt ? "int32" : type == at::kBool ? "bool" : c10::toString(type));
   });
 }
 
@@ -622,11 +631,6 @@ napi_value Dispose(napi_env env, napi_callback_info info) {
   });
 }
 
-napi_value Number(napi_env env, double d) {
-  napi_value out;
-  NAPI_OK(napi_create_double(env, d, &out));
-  return out;
-}
 
 // setThreads(n) -> threads in use
 napi_value SetThreads(napi_env env, napi_callback_info info) {
@@ -737,11 +741,8 @@ napi_value RecordEnd(napi_env env, napi_callback_info info) {
     std::unique_ptr<Recorder> rec(g_recorder);
     g_recorder = nullptr;
     if (!rec) throw std::logic_error("no step is being recorded");
+    if (!rec->tainted.empty()) return String(env, rec->tainted);
     napi_value out;
-    if (!rec->tainted.empty()) {
-      NAPI_OK(napi_create_string_utf8(env, rec->tainted.c_str(), rec->tainted.size(), &out));
-      return out;
-    }
     auto program = std::make_unique<Program>(std::move(rec->program));
     for (const auto& t : tensorsOf(env, a.at(0))) {
       int slot = rec->find(t);
@@ -878,9 +879,7 @@ napi_value SameProgram(napi_env env, napi_callback_info info) {
     }
     for (size_t i = 0; why.empty() && i < p.outputConstants.size(); i++)
       if (!sameTensor(p.outputConstants[i], q.outputConstants[i])) why = "output constant " + std::to_string(i) + " differs";
-    napi_value out;
-    NAPI_OK(napi_create_string_utf8(env, why.c_str(), why.size(), &out));
-    return out;
+    return String(env, why);
   });
 }
 
@@ -906,9 +905,7 @@ napi_value ProgramCalls(napi_env env, napi_callback_info info) {
     for (size_t i = 0; i < p.instrs.size(); i++) {
       std::string name = p.instrs[i].op ? p.instrs[i].op->schema().name() : "finish";
       if (withShapes) name += " " + p.instrs[i].shapes;
-      napi_value v;
-      NAPI_OK(napi_create_string_utf8(env, name.c_str(), name.size(), &v));
-      NAPI_OK(napi_set_element(env, out, i, v));
+      NAPI_OK(napi_set_element(env, out, i, String(env, name)));
     }
     return out;
   });

@@ -1,4 +1,10 @@
-import { batchNorm, conv, dense, dropout, flatten, maxPool, registerArchitecture, relu, scope } from '@cnnlab/core';
+import { batchNorm, conv, dense, dropout, flatten, maxPool, registerArchitecture, relu, scope, type Node } from '@cnnlab/core';
+
+/** Two conv-BN-ReLU-pool blocks, flattened. */
+const features = (x: Node, width: number) => {
+  for (const [i, filters] of [width, width * 2].entries()) x = scope(`block${i + 1}`, () => maxPool(relu(batchNorm(conv(x, { filters, kernel: 3, padding: 1 }))), { size: 2 }));
+  return flatten(x);
+};
 
 /** A small conv net with batch norm and dropout: every kind of state a checkpoint must restore. */
 registerArchitecture<{ width: number }>({
@@ -8,11 +14,8 @@ registerArchitecture<{ width: number }>({
   source: 'cnnlab',
   defaults: { input: [1, 28, 28], classes: 10, options: { width: 8 }, training: { lr: 0.05, batchSize: 64, epochs: 3 } },
   build: (x, { classes, options }) => {
-    x = scope('block1', () => maxPool(relu(batchNorm(conv(x, { filters: options.width, kernel: 3, padding: 1 }))), { size: 2 }));
-    x = scope('block2', () => maxPool(relu(batchNorm(conv(x, { filters: options.width * 2, kernel: 3, padding: 1 }))), { size: 2 }));
-    x = flatten(x);
-    x = scope('fc', () => dropout(relu(dense(x, 32)), 0.5));
-    return scope('head', () => dense(x, classes));
+    const fc = scope('fc', () => dropout(relu(dense(features(x, options.width), 32)), 0.5));
+    return scope('head', () => dense(fc, classes));
   },
 });
 
@@ -23,11 +26,7 @@ registerArchitecture<{ width: number }>({
   description: 'test network: conv-BN-ReLU-pool twice, dense',
   source: 'cnnlab',
   defaults: { input: [1, 28, 28], classes: 10, options: { width: 8 }, training: { lr: 0.05, batchSize: 64, epochs: 3 } },
-  build: (x, { classes, options }) => {
-    x = scope('block1', () => maxPool(relu(batchNorm(conv(x, { filters: options.width, kernel: 3, padding: 1 }))), { size: 2 }));
-    x = scope('block2', () => maxPool(relu(batchNorm(conv(x, { filters: options.width * 2, kernel: 3, padding: 1 }))), { size: 2 }));
-    return scope('head', () => dense(relu(dense(flatten(x), 32)), classes));
-  },
+  build: (x, { classes, options }) => scope('head', () => dense(relu(dense(features(x, options.width), 32)), classes)),
 });
 
 /** Diverges on purpose: a large learning rate on an unnormalised ReLU net overflows to inf/NaN. */
