@@ -13,7 +13,7 @@ import {
   BatchSource, checkChannels, computeNormalization, loadDataset, loadNormalization, loadSplit, makeSplit, permutation, saveNormalization, saveSplit,
   type Dataset, type Normalization, type Split,
 } from './data/index.js';
-import { evaluateModel } from './evaluate.js';
+import { activationsPerImage, evaluateModel } from './evaluate.js';
 import { logTestMetrics, pruneEventsAfter, RunLogger } from './events.js';
 import { Optimizer } from './optim/optimizers.js';
 import { initialScheduleState, learningRate, updateSchedule, type ScheduleState } from './optim/schedule.js';
@@ -222,7 +222,7 @@ function buildModel(config: TrainConfig, dataset: Dataset): tf.LayersModel {
 export function chooseMicroBatch(model: tf.LayersModel, batchSize: number, requested: number, engine: EngineInfo): number {
   if (requested > 0) return requested;
   if (engine.backend !== 'wasm') return batchSize;
-  const activations = summarize(model).rows.reduce((n, r) => n + r.outputShape.reduce((a, b) => a * b, 1), 0);
+  const activations = activationsPerImage(model);
   // Forward activations, their gradients and temporaries: about 4 float32 copies per image, within ~1.5 GB.
   const perImage = activations * 4 * 4;
   const fit = Math.max(1, Math.floor(1.5e9 / perImage));

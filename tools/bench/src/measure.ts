@@ -39,7 +39,7 @@ export async function measure(c: BenchCase, backend: BackendChoice, o: { steps: 
   };
   // Inference as the trainer's evaluation runs it: through the step capture (replayed natively on torch).
   const infer = () => {
-    const [sum] = captureStep(`bench-infer/${model.id}`, [x], () => [tf.tidy(() => tf.sum(model.predict(x) as tf.Tensor))]);
+    const [sum] = captureStep(`bench-infer/${model.id}`, [x], () => [tf.tidy(() => tf.sum(model.predict(x, { batchSize: c.batch }) as tf.Tensor))]);
     sum!.dataSync();
     sum!.dispose();
   };
