@@ -315,21 +315,16 @@ struct Recorder {
       a.value = v;
       return a;
     }
-    {
-      bool optional = !tensorList;
-      if (optional) {
-        for (const auto& e : v.toListRef()) if (!e.isNone() && !e.isTensor()) { a.value = v; return a; }
-      }
-      a.kind = optional ? ArgTemplate::kOptionalList : ArgTemplate::kList;
-      for (const auto& e : v.toListRef()) {
-        if (e.isNone()) { a.slots.push_back(ArgTemplate::kNone); continue; }
-        int slot = find(e.toTensor());
-        if (slot >= 0) a.slots.push_back(slot);
-        else { a.slots.push_back(-1 - static_cast<int>(a.constants.size())); a.constants.push_back(e.toTensor()); }
-      }
-      return a;
+    if (!tensorList) {  // a list of optional tensors (index ops), or of numbers
+      for (const auto& e : v.toListRef()) if (!e.isNone() && !e.isTensor()) { a.value = v; return a; }
     }
-    a.value = v;
+    a.kind = tensorList ? ArgTemplate::kList : ArgTemplate::kOptionalList;
+    for (const auto& e : v.toListRef()) {
+      if (e.isNone()) { a.slots.push_back(ArgTemplate::kNone); continue; }
+      int slot = find(e.toTensor());
+      if (slot >= 0) a.slots.push_back(slot);
+      else { a.slots.push_back(-1 - static_cast<int>(a.constants.size())); a.constants.push_back(e.toTensor()); }
+    }
     return a;
   }
 };

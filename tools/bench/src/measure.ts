@@ -20,14 +20,24 @@ export interface Measurement {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** Times training and inference steps of one case on a backend (same step as the trainer: softmax cross-entropy, SGD). */
-export async function measure(c: BenchCase, backend: BackendChoice, o: { steps: number; warmup: number }): Promise<Measurement> {
-  const engine = await initEngine({ backend });
+/** A case's model, its trainable variables, a fixed input batch and its labels (class i % 10). */
+function caseSetup(c: BenchCase) {
   const model = createModel(c.arch, { input: c.input, options: c.options });
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const [ch, h, w] = c.input;
   const x = tf.randomNormal([c.batch, h, w, ch], 0, 1, 'float32', 1);
   const y = tf.tensor1d(Array.from({ length: c.batch }, (_, i) => i % 10), 'int32');
+  const dispose = () => {
+    tf.dispose([x, y]);
+    model.dispose();
+  };
+  return { model, vars, x, y, dispose };
+}
+
+/** Times training and inference steps of one case on a backend (same step as the trainer: softmax cross-entropy, SGD). */
+export async function measure(c: BenchCase, backend: BackendChoice, o: { steps: number; warmup: number }): Promise<Measurement> {
+  const engine = await initEngine({ backend });
+  const { model, vars, x, y, dispose } = caseSetup(c);
   const classes = model.outputs[0]!.shape[1] as number;
   const optimizer = new Optimizer(DEFAULT_OPTIMIZER, vars);
   // The trainer's own step: forward and backward through the engine's step capture, then its SGD update.
@@ -60,9 +70,8 @@ export async function measure(c: BenchCase, backend: BackendChoice, o: { steps: 
   const peak = engine.backend === 'torch' ? nativePeak(train) : (await tf.profile(train)).peakBytes;
   const heap = engine.backend === 'wasm' ? ((tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length) : null;
   const fallbacks = engine.backend === 'torch' ? Object.fromEntries(await torchFallbackCounts()) : undefined;
-  tf.dispose([x, y]);
   optimizer.dispose();
-  model.dispose();
+  dispose();
   return {
     backend: engine.backend, threads: engine.threads, trainImagesPerSecond, inferImagesPerSecond, peakTensorBytes: peak, heapBytes: heap, steps: o.steps,
     ...(fallbacks && { fallbacks }), ...(capture && { capture }),
@@ -88,13 +97,10 @@ export interface StepProfile {
 /** Per-kernel milliseconds of one training step (tf.profile) and the fallbacks it hit; with `byShape`, one row per kernel and input shapes. */
 export async function profileStep(c: BenchCase, o: { backend?: BackendChoice; byShape?: boolean } = {}): Promise<StepProfile> {
   await initEngine({ backend: o.backend ?? 'wasm' });
-  const model = createModel(c.arch, { input: c.input, options: c.options });
-  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const [ch, h, w] = c.input;
-  const x = tf.randomNormal([c.batch, h, w, ch]);
-  const y = tf.oneHot(tf.tensor1d(Array.from({ length: c.batch }, (_, i) => i % 10), 'int32'), 10);
+  const { model, vars, x, y, dispose } = caseSetup(c);
+  const oneHot = tf.oneHot(y, 10);
   const step = () => {
-    const { value, grads } = tf.variableGrads(() => softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor), vars);
+    const { value, grads } = tf.variableGrads(() => softmaxCrossEntropy(oneHot, model.apply(x, { training: true }) as tf.Tensor), vars);
     tf.dispose([value, ...Object.values(grads)]);
   };
   step();
@@ -113,8 +119,8 @@ export async function profileStep(c: BenchCase, o: { backend?: BackendChoice; by
     byKernel.set(key, entry);
   }
   const total = [...byKernel.values()].reduce((a, b) => a + b.ms, 0);
-  tf.dispose([x, y]);
-  model.dispose();
+  oneHot.dispose();
+  dispose();
   return {
     kernels: [...byKernel.entries()].map(([kernel, { ms, calls }]) => ({ kernel, calls, ms, share: ms / total })).sort((a, b) => b.ms - a.ms),
     calls: kernels.length, fallbacks,
@@ -124,16 +130,11 @@ export async function profileStep(c: BenchCase, o: { backend?: BackendChoice; by
 /** Per-op milliseconds of the trainer's step as the torch engine replays it (step capture); null when it is not replayed. */
 export async function profileReplayedStep(c: BenchCase, o: { byShape?: boolean; replays?: number } = {}) {
   await initEngine({ backend: 'torch' });
-  const model = createModel(c.arch, { input: c.input, options: c.options });
-  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const [ch, h, w] = c.input;
-  const x = tf.randomNormal([c.batch, h, w, ch], 0, 1, 'float32', 1);
-  const y = tf.tensor1d(Array.from({ length: c.batch }, (_, i) => i % 10), 'int32');
+  const { model, vars, x, y, dispose } = caseSetup(c);
   const step = () => tf.dispose(stepGradients(model, x, y, 10, 1, vars));
   for (let i = 0; i < 3; i++) step();
   const [profile] = profileReplays(() => { for (let i = 0; i < (o.replays ?? 10); i++) step(); }, o.byShape);
-  tf.dispose([x, y]);
-  model.dispose();
+  dispose();
   if (!profile) return null;
   return { ...profile, calls: profile.ops.reduce((a, o) => a + o.calls, 0), ms: profile.ops.reduce((a, o) => a + o.ms, 0) };
 }
