@@ -8,8 +8,9 @@ type Pad = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
 interface ConvAttrs { strides: number | [number, number]; pad: Pad; dataFormat: 'NHWC' | 'NCHW'; dilations: number | [number, number]; dimRoundingMode?: 'floor' | 'round' | 'ceil' }
 type Info = tf.backend_util.Conv2DInfo;
 
+/** NCHW convolutions (rare in tfjs: its layers and models are NHWC) run on the cpu backend, counted. */
 function assertNHWC(name: string, dataFormat: string | undefined): void {
-  if (dataFormat && dataFormat !== 'NHWC' && dataFormat !== 'channelsLast') throw new Error(`torch backend: ${name} supports NHWC only, got ${dataFormat}`);
+  if (dataFormat && dataFormat !== 'NHWC' && dataFormat !== 'channelsLast') throw new NotNative(`torch backend: ${name} in ${dataFormat} is not native`);
 }
 
 /** tfjs filter [fh, fw, in, out] as ATen's [out, in, fh, fw] view. */

@@ -31,6 +31,12 @@ function channelsLastAgain(c: Ctx, y: Handle, rank: number): Handle {
 }
 
 function matmul(c: Ctx, a: tf.TensorInfo, b: tf.TensorInfo, transposeA: boolean, transposeB: boolean): Handle {
+  // tfjs's kernels reject vectors and mismatched inner sizes (ATen's matmul would take a vector).
+  const innerA = transposeA ? a.shape[a.shape.length - 2] : a.shape[a.shape.length - 1];
+  const innerB = transposeB ? b.shape[b.shape.length - 1] : b.shape[b.shape.length - 2];
+  if (a.shape.length < 2 || b.shape.length < 2 || innerA !== innerB) {
+    throw new Error(`Error in matMul: inner shapes (${innerA}) and (${innerB}) of Tensors with shapes ${a.shape} and ${b.shape} and transposeA=${transposeA} and transposeB=${transposeB} must match.`);
+  }
   const ah = transposeA ? c.a.t('transpose.int', c.h(a), -2, -1) : c.h(a);
   const bh = transposeB ? c.a.t('transpose.int', c.h(b), -2, -1) : c.h(b);
   return c.a.t('matmul', ah, bh);

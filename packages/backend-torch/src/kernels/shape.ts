@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { DTYPE } from '../aten.js';
 import type { Handle } from '../native.js';
+import { castTo } from './elementwise.js';
 import { kernel, NotNative, normAxes, type Ctx, type TorchKernelDef } from './context.js';
 
 type X = { x: tf.TensorInfo };
@@ -29,7 +30,12 @@ export function sliceHandle(c: Ctx, x: Handle, shape: number[], begin: number[],
 
 export const shapeKernels: TorchKernelDef[] = [
   reduction('Sum', (c, x, axes, keep, d) => c.a.t('sum.dim_IntList', x, axes, keep, DTYPE[d as 'float32']), intSum),
-  reduction('Mean', (c, x, axes, keep) => c.a.t('mean.dim', x, axes, keep)),
+  kernel('Mean', (c, { x }: X, { axis, keepDims }: { axis?: number | number[]; keepDims: boolean }) => {
+    // tfjs's mean of int32 or bool is float32; ATen's mean takes floating types only.
+    const xf = x.dtype === 'float32' ? c.h(x) : castTo(c, c.h(x), 'float32');
+    const axes = normAxes(axis, x.shape.length);
+    return c.out(axes.length === 0 ? c.a.t('clone', xf) : c.a.t('mean.dim', xf, axes, keepDims), 'float32');
+  }),
   reduction('Max', (c, x, axes, keep) => c.a.t('amax', x, axes, keep)),
   reduction('Min', (c, x, axes, keep) => c.a.t('amin', x, axes, keep)),
   reduction('Prod', (c, x, axes, keep, d) => axes.reduceRight((t, axis) => c.a.t('prod.dim_int', t, axis, keep, DTYPE[d as 'float32']), x), intSum),
