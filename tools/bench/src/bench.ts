@@ -11,7 +11,7 @@ import '@cnnlab/arch-regnet';
 import { CASES, QUICK_CASES, type BenchCase } from './cases.js';
 import { describeEngine, initEngine, probeTorchEngine } from '@cnnlab/core';
 import { measure, profileReplayedStep, profileStep, type Measurement } from './measure.js';
-import { findTorch, measureTorch, type TorchMeasurement } from './torch.js';
+import { findTorch, measurePeak, measureTorch, trainGflops, type MachinePeak, type TorchMeasurement } from './torch.js';
 import { measureBaseline } from './baseline.js';
 import { formatKernelRow, KERNEL_HEADER, measureCeiling, type KernelRow } from './ceiling.js';
 
@@ -39,6 +39,8 @@ export interface BenchResult {
   torchVersion: string | null;
   /** Single-kernel GFLOP/s, wasm vs PyTorch: how close to PyTorch the rows can get at best. */
   ceiling?: { threads: number; rows: KernelRow[] };
+  /** Peak GFLOP/s of this machine, measured in this run (PyTorch's conv and sgemm); rows' %peak is against its conv. */
+  peak?: MachinePeak;
 }
 
 export interface BenchOptions {
@@ -74,6 +76,11 @@ export async function runBench(cases: BenchCase[], o: BenchOptions): Promise<Ben
     for (const r of ceiling.rows) o.log?.(formatKernelRow(r));
     o.log?.('');
   }
+  let peak: MachinePeak | undefined;
+  if (torch) {
+    peak = measurePeak(torch, (await initEngine({ backend: engines[0]! })).threads);
+    o.log?.(`Machine peak in this run (PyTorch): conv 3x3 256→256 @28 batch 32 ${peak.conv.toFixed(0)} GFLOP/s, sgemm 1024³ ${peak.sgemm.toFixed(0)} GFLOP/s`);
+  }
   o.log?.(HEADER);
   const rows: BenchRow[] = [];
   for (const c of cases) {
@@ -95,18 +102,20 @@ export async function runBench(cases: BenchCase[], o: BenchOptions): Promise<Ben
       if (row.pytorch) row.ratios[engine] = { train: m.trainImagesPerSecond / row.pytorch.train, infer: m.inferImagesPerSecond / row.pytorch.infer };
     }
     rows.push(row);
-    o.log?.(formatRow(row));
+    o.log?.(formatRow(row, peak));
   }
-  return { rows, torchVersion: torch?.version ?? null, ...(ceiling && { ceiling }) };
+  return { rows, torchVersion: torch?.version ?? null, ...(ceiling && { ceiling }), ...(peak && { peak }) };
 }
 
 const n = (x: number | undefined) => (x === undefined ? '-' : x >= 100 ? Math.round(x).toString() : x.toFixed(1));
 const r2 = (x: number | undefined) => x?.toFixed(2) ?? '-';
 
-export function formatRow(r: BenchRow): string {
+export function formatRow(r: BenchRow, peak?: MachinePeak): string {
   const { wasm, torch } = r.engines;
+  const flops = r.pytorch?.flops;
+  const engineGflops = flops && (torch ?? wasm) ? trainGflops((torch ?? wasm)!.trainImagesPerSecond, flops) : undefined;
   const fallbacks = torch ? Object.keys(torch.fallbacks ?? {}).length : undefined;
-  const peak = (torch ?? wasm)?.peakTensorBytes;
+  const mem = (torch ?? wasm)?.peakTensorBytes;
   return [r.arch.padEnd(14), r.input.padEnd(10), String(r.batch).padStart(5),
     n(torch?.trainImagesPerSecond).padStart(9), n(wasm?.trainImagesPerSecond).padStart(9), n(r.pytorch?.train).padStart(9),
     r2(r.ratios.torch?.train).padStart(6), r2(r.ratios.wasm?.train).padStart(6),
@@ -114,17 +123,23 @@ export function formatRow(r: BenchRow): string {
     r2(r.ratios.torch?.infer).padStart(6), r2(r.ratios.wasm?.infer).padStart(6),
     n(r.baseline?.trainImagesPerSecond).padStart(8), r2(r.speedup).padStart(7), n(r.cpu?.trainImagesPerSecond).padStart(7),
     String(fallbacks ?? '-').padStart(5), (torch?.capture?.state === 'replaying' ? 'replay' : torch ? 'eager' : '-').padStart(6),
-    (peak === undefined ? '-' : `${(peak / 2 ** 20).toFixed(0)} MiB`).padStart(9)].join(' ');
+    (mem === undefined ? '-' : `${(mem / 2 ** 20).toFixed(0)} MiB`).padStart(9),
+    (r.pytorch?.trainFormat === 'channels_last' ? 'cl' : r.pytorch?.trainFormat ?? '-').padStart(4),
+    n(engineGflops).padStart(6), n(flops && r.pytorch ? trainGflops(r.pytorch.train, flops) : undefined).padStart(6),
+    (engineGflops && peak ? `${(100 * engineGflops / peak.conv).toFixed(0)}%` : '-').padStart(5)].join(' ');
 }
 
 export const HEADER = ['model'.padEnd(14), 'input'.padEnd(10), 'batch'.padStart(5),
   'torch/s'.padStart(9), 'wasm/s'.padStart(9), 'pytorch/s'.padStart(9), 't÷pt'.padStart(6), 'w÷pt'.padStart(6),
   'torch inf'.padStart(9), 'wasm inf'.padStart(9), 'pt inf'.padStart(9), 't÷pt'.padStart(6), 'w÷pt'.padStart(6),
-  'base/s'.padStart(8), 'speedup'.padStart(7), 'cpu/s'.padStart(7), 'fallb'.padStart(5), 'step'.padStart(6), 'peak mem'.padStart(9)].join(' ');
+  'base/s'.padStart(8), 'speedup'.padStart(7), 'cpu/s'.padStart(7), 'fallb'.padStart(5), 'step'.padStart(6), 'peak mem'.padStart(9),
+  'ptfm'.padStart(4), 'GF/s'.padStart(6), 'ptGF/s'.padStart(6), '%peak'.padStart(5)].join(' ');
 
 export const LEGEND = 'torch/s, wasm/s: training images/s on the torch (libtorch) and wasm engines; pytorch/s: PyTorch on the same threads; '
   + 't÷pt, w÷pt: engine ÷ PyTorch; inf: inference images/s; base/s: stock wasm as Node runs it (1 thread) plus only the missing filter-gradient kernels, '
-  + 'speedup = wasm/s ÷ base/s; fallb: kernels that ran on the torch engine\'s cpu fallback; step: replay when the torch engine replayed the recorded step natively (step capture), eager when it ran kernel by kernel (a step with dropout draws new masks each time); peak mem: tensor memory of a training step, weights included (torch: its allocator\'s peak, else wasm).';
+  + 'speedup = wasm/s ÷ base/s; fallb: kernels that ran on the torch engine\'s cpu fallback; step: replay when the torch engine replayed the recorded step natively (step capture), eager when it ran kernel by kernel (a step with dropout draws new masks each time); peak mem: tensor memory of a training step, weights included (torch: its allocator\'s peak, else wasm); '
+  + 'pytorch/s is PyTorch at its best: the faster of NCHW and channels_last per network and metric, ptfm = the format that won training (cl = channels_last); '
+  + 'GF/s, ptGF/s: training GFLOP/s of the first engine and of PyTorch (3x the forward\'s conv and dense FLOPs per image); %peak: GF/s ÷ the conv peak measured in this run.';
 
 function enginesFrom(value: string | undefined, torchAvailable: boolean, noTorch: boolean): BenchEngine[] {
   if (value === undefined) return noTorch || !torchAvailable ? ['wasm'] : ['torch', 'wasm'];

@@ -20,7 +20,30 @@ export function findTorch(): TorchInfo | null {
   return null;
 }
 
-export interface TorchMeasurement { train: number; infer: number; params: number; threads: number }
+/** PyTorch at its best: the faster of NCHW and channels_last per metric (which one won in trainFormat/inferFormat). */
+export interface TorchMeasurement {
+  train: number; infer: number; params: number; threads: number;
+  trainFormat?: string; inferFormat?: string; formats?: Record<string, { train: number; infer: number }>;
+  /** FLOPs of one image's forward pass (convolutions and dense layers, 2 per multiply-add). */
+  flops?: number;
+}
+
+/** The machine's peak GFLOP/s as PyTorch reaches it in this run: a 3x3 256→256 conv at 28x28 batch 32 (oneDNN), a 1024³ sgemm. */
+export interface MachinePeak { conv: number; sgemm: number }
+
+const KERNELS = fileURLToPath(new URL('../torch/kernels.py', import.meta.url));
+
+export function measurePeak(torch: TorchInfo, threads: number, reps = 3): MachinePeak {
+  const out = execFileSync(torch.python, [KERNELS, '--peak', '--threads', String(threads), '--reps', String(reps)], {
+    encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: process.env.CNNLAB_BLAS_THREADS ?? '1' },
+  });
+  return JSON.parse(out.trim().split('\n').pop()!) as MachinePeak;
+}
+
+/** Training GFLOP/s at a throughput: forward, input gradient and filter gradient, ~3x the forward's FLOPs. */
+export function trainGflops(imagesPerSecond: number, forwardFlops: number): number {
+  return 3 * forwardFlops * imagesPerSecond / 1e9;
+}
 
 export function measureTorch(torch: TorchInfo, c: BenchCase, o: { threads: number; steps: number; warmup: number }): TorchMeasurement {
   const out = execFileSync(torch.python, [SCRIPT, '--model', c.torch, '--input', c.input.join(','), '--batch', String(c.batch),

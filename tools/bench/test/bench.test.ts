@@ -4,6 +4,7 @@ import { formatRow, HEADER, runBench } from '../src/bench.js';
 import { profileStep } from '../src/measure.js';
 import { probeTorchEngine } from '@cnnlab/core';
 import { kernelFlops, measureCeiling } from '../src/ceiling.js';
+import { findTorch, measureTorch, trainGflops } from '../src/torch.js';
 
 describe('benchmark quick mode', () => {
   it('measures training and inference throughput of the quick cases on wasm', async () => {
@@ -49,5 +50,30 @@ describe('kernel ceiling', () => {
       expect(r.wasmGflops).toBeGreaterThan(0);
       expect(r.ratio).toBeUndefined();
     }
+  });
+});
+
+describe('PyTorch baseline at its best', () => {
+  it('prints the winning memory format, GFLOP/s and the fraction of the conv peak', () => {
+    expect(trainGflops(1000, 1e6)).toBeCloseTo(3, 10);
+    const row = {
+      arch: 'lenet', input: '1x28x28', batch: 32, ratios: {},
+      engines: { wasm: { backend: 'wasm', threads: 2, trainImagesPerSecond: 2000, inferImagesPerSecond: 5000, peakTensorBytes: 0, heapBytes: null, steps: 1 } },
+      pytorch: { train: 4000, infer: 9000, params: 1, threads: 2, trainFormat: 'channels_last', flops: 1e6 },
+    };
+    // wasm: 3·1e6·2000 = 6 GFLOP/s = 20% of a 30 GFLOP/s peak; PyTorch 12 GFLOP/s.
+    expect(formatRow(row, { conv: 30, sgemm: 10 })).toMatch(/\s+cl\s+6\.0\s+12\.0\s+20%$/);
+    expect(HEADER).toMatch(/ptfm\s+GF\/s\s+ptGF\/s\s+%peak$/);
+  });
+
+  const pytorch = findTorch();
+  it.runIf(pytorch)('bench.py times both memory formats and keeps the faster one per metric', () => {
+    const m = measureTorch(pytorch!, QUICK_CASES[0]!, { threads: 1, steps: 1, warmup: 0 });
+    expect(Object.keys(m.formats!).sort()).toEqual(['channels_last', 'nchw']);
+    expect(m.train).toBe(Math.max(m.formats!.nchw!.train, m.formats!.channels_last!.train));
+    expect(m.formats![m.trainFormat!]!.train).toBe(m.train);
+    expect(m.infer).toBe(Math.max(m.formats!.nchw!.infer, m.formats!.channels_last!.infer));
+    // d2l LeNet: conv 1→6 5x5 pad 2 @28, conv 6→16 5x5 @10, dense 400→120→84→10, 2 FLOPs per multiply-add.
+    expect(m.flops).toBe(2 * (28 * 28 * 6 * 25 + 10 * 10 * 16 * 25 * 6 + 400 * 120 + 120 * 84 + 84 * 10));
   });
 });

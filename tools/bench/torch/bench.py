@@ -160,7 +160,24 @@ MODELS = {
 }
 
 
-def measure(name, c, h, w, batch, steps, warmup):
+def forward_flops(model, x):
+    """FLOPs (2 per multiply-add) of one forward pass's convolutions and dense layers, per image."""
+    total = [0]
+
+    def hook(m, inputs, out):
+        if isinstance(m, nn.Conv2d):
+            total[0] += 2 * out.numel() * (m.in_channels // m.groups) * m.kernel_size[0] * m.kernel_size[1]
+        elif isinstance(m, nn.Linear):
+            total[0] += 2 * out.numel() * m.in_features
+    handles = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
+    with torch.no_grad():
+        model(x)
+    for h in handles:
+        h.remove()
+    return total[0] / x.shape[0]
+
+
+def measure(name, c, h, w, batch, steps, warmup, device='cpu', memory_format=torch.contiguous_format):
     torch.manual_seed(0)
     model = MODELS[name]()
     x = torch.randn(batch, c, h, w)
@@ -169,6 +186,8 @@ def measure(name, c, h, w, batch, steps, warmup):
     for m in model.modules():
         if isinstance(m, (nn.Conv2d, nn.Linear)):
             nn.init.xavier_uniform_(m.weight)
+    model = model.to(device, memory_format=memory_format)
+    x, y = x.to(device).contiguous(memory_format=memory_format), y.to(device)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
     loss_fn = nn.CrossEntropyLoss()
 
@@ -187,7 +206,21 @@ def measure(name, c, h, w, batch, steps, warmup):
         model.train(training)
         return batch / median_seconds(f, warmup, steps)
 
-    return {'train': time_it(train, True), 'infer': time_it(infer, False), 'params': sum(p.numel() for p in model.parameters())}
+    return {'train': time_it(train, True), 'infer': time_it(infer, False), 'params': sum(p.numel() for p in model.parameters()),
+            'flops': forward_flops(model, x)}
+
+
+FORMATS = {'nchw': torch.contiguous_format, 'channels_last': torch.channels_last}
+
+
+def measure_formats(name, c, h, w, batch, steps, warmup, device, formats):
+    """Both memory formats (channels_last is PyTorch's own CPU advice); the result is the faster one per metric."""
+    runs = {f: measure(name, c, h, w, batch, steps, warmup, device, FORMATS[f]) for f in formats}
+    train_best = max(runs, key=lambda f: runs[f]['train'])
+    infer_best = max(runs, key=lambda f: runs[f]['infer'])
+    first = next(iter(runs.values()))
+    return {'train': runs[train_best]['train'], 'infer': runs[infer_best]['infer'], 'trainFormat': train_best, 'inferFormat': infer_best,
+            'formats': {f: {'train': r['train'], 'infer': r['infer']} for f, r in runs.items()}, 'params': first['params'], 'flops': first['flops']}
 
 
 def main():
@@ -198,11 +231,16 @@ def main():
     p.add_argument('--threads', type=int, default=1)
     p.add_argument('--steps', type=int, default=5)
     p.add_argument('--warmup', type=int, default=2)
+    p.add_argument('--device', default='cpu', choices=['cpu', 'cuda'])
+    p.add_argument('--memory-format', default='both', choices=['both', *FORMATS])
     a = p.parse_args()
+    if a.device == 'cuda' and not torch.cuda.is_available():
+        p.error('--device cuda: torch.cuda.is_available() is False')
     torch.set_num_threads(a.threads)
     c, h, w = (int(v) for v in a.input.split(','))
-    result = measure(a.model, c, h, w, a.batch, a.steps, a.warmup)
-    result.update(torch=torch.__version__, threads=torch.get_num_threads())
+    formats = list(FORMATS) if a.memory_format == 'both' else [a.memory_format]
+    result = measure_formats(a.model, c, h, w, a.batch, a.steps, a.warmup, a.device, formats)
+    result.update(torch=torch.__version__, threads=torch.get_num_threads(), device=a.device)
     print(json.dumps(result))
 
 
