@@ -145,6 +145,16 @@ describe('LineChart', () => {
   });
 });
 
+describe('calculator errors', () => {
+  it('name the field that is wrong', async () => {
+    render(BottleneckCalc);
+    for (const bad of ['0', '1.5', '']) {
+      await fireEvent.input(screen.getByTestId('bn-reduce'), { target: { value: bad } });
+      expect(screen.getByTestId('bottleneck-calculator').textContent).toContain('reduce r must be a positive integer');
+    }
+  });
+});
+
 describe('calculators', () => {
   it('bottleneck: d2l\'s numbers by default, recomputed on input', async () => {
     render(BottleneckCalc);
