@@ -78,6 +78,43 @@ describe('RunsTable', () => {
     await fireEvent.click(screen.getByLabelText('Select pytorch/exp'));
     expect(p.onToggle).toHaveBeenCalledWith('pytorch/exp');
   });
+
+  it('shows config keys and metrics as columns, filters by an expression over them, groups by a hyper-parameter', async () => {
+    const hparams = {
+      hparams: [{ name: 'optimizer.lr', type: 'number', values: [0.01, 0.1] }, { name: 'optimizer.name', type: 'string', values: ['adam', 'sgd'] }],
+      metrics: ['final_val_loss'],
+      runs: [
+        { run: 'b-resnet', arch: 'resnet18-d2l', status: 'finished', source: 'config', hparams: { 'optimizer.lr': 0.01, 'optimizer.name': 'adam' }, metrics: { final_val_loss: 0.3 } },
+        { run: 'a-lenet', arch: 'lenet', status: 'running', source: 'config', hparams: { 'optimizer.lr': 0.1, 'optimizer.name': 'sgd' }, metrics: { final_val_loss: 0.7 } },
+      ],
+    };
+    const fetchMock = mockApi({ '/api/hparams': hparams });
+    render(RunsTable, { ...props(), extraColumns: ['lr'] });
+    await waitFor(() => expect(screen.getAllByTestId('extra-cell').map((c) => c.textContent)).toEqual(['0.01', '0.1', '–']));
+    expect(fetchMock).toHaveBeenCalledWith('/api/hparams', expect.anything());
+    const where = screen.getByTestId('runs-where');
+    await fireEvent.input(where, { target: { value: 'lr<0.05 && val_acc>0.8' } });
+    expect(names()).toEqual(['b-resnet']);
+    await fireEvent.input(where, { target: { value: 'optimizer.name == "sgd" || !lr' } });
+    expect(names()).toEqual(['a-lenet', 'pytorch/exp']);
+    await fireEvent.input(where, { target: { value: 'lr <' } });
+    expect(screen.getByTestId('runs-where-error').textContent).toMatch(/ends too early/);
+    await fireEvent.input(where, { target: { value: '' } });
+    await fireEvent.click(screen.getByTestId('sort-x:lr'));
+    expect(names()).toEqual(['a-lenet', 'b-resnet', 'pytorch/exp']);
+    await fireEvent.change(screen.getByTestId('runs-group-by'), { target: { value: 'optimizer.name' } });
+    await waitFor(() => expect(screen.getAllByTestId('group-row').map((g) => g.getAttribute('data-group'))).toEqual(['sgd', 'adam', '(none)']));
+  });
+
+  it('renders only the rows in view of 10,000 runs', () => {
+    const many = Array.from({ length: 10_000 }, (_, i) => run(`r${String(i).padStart(5, '0')}`, { startedAt: null }));
+    render(RunsTable, { ...props(), runs: many });
+    const rows = screen.getAllByTestId('run-row');
+    expect(rows.length).toBeGreaterThan(20);
+    expect(rows.length).toBeLessThan(80);
+    expect(screen.getByTestId('runs-count').textContent).toBe('10000 of 10000 runs');
+    expect(screen.getByTestId('runs-table').getAttribute('data-rows')).toBe('10000');
+  });
 });
 
 describe('LineChart', () => {
@@ -105,6 +142,16 @@ describe('LineChart', () => {
     expect(screen.getByTestId('series-path').getAttribute('d')!.match(/[ML]/g)).toEqual(['M', 'L']);
     render(LineChart, { title: 'empty', series: [] });
     expect(screen.getByText('No data yet')).toBeTruthy();
+  });
+});
+
+describe('calculator errors', () => {
+  it('name the field that is wrong', async () => {
+    render(BottleneckCalc);
+    for (const bad of ['0', '1.5', '']) {
+      await fireEvent.input(screen.getByTestId('bn-reduce'), { target: { value: bad } });
+      expect(screen.getByTestId('bottleneck-calculator').textContent).toContain('reduce r must be a positive integer');
+    }
   });
 });
 

@@ -178,6 +178,7 @@ describe.runIf(runBrowserTests)('dashboard at scale, in a browser', () => {
     expect(await card.getByTestId('fit-settings').textContent()).toBe("patience 3, min-delta 0 (the run's config, as the trainer)");
     expect(await card.getByTestId('fit-status').textContent()).toBe('overfitting');
     expect(await card.getByTestId('early-stop').textContent()).toMatch(/^patience 3 would have stopped at epoch \d+ \(early stopping was off\)/);
+    await card.locator('details.more > summary').click();
     await card.locator('details.what-if summary').click();
     await card.getByTestId('what-if-patience').fill('20');
     await card.getByTestId('what-if-patience').press('Enter');

@@ -1,5 +1,7 @@
-/** Run colours (Tableau 10, readable on white); a run keeps its colour by its position in the run list. */
-export const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
+import { RUN_COLORS } from './run-style.js';
+
+/** Colours by position (sweep trials, search spaces): the run palette, each ≥ 3:1 against white, none grey. */
+export const PALETTE = RUN_COLORS;
 
 export function colorOf(index: number): string {
   return PALETTE[((index % PALETTE.length) + PALETTE.length) % PALETTE.length]!;

@@ -1,7 +1,8 @@
 import type { RunSummary } from '../../server/types.js';
 
 /** How runs are grouped in the Runs table and the Curves picker: by sweep, by design-space search, else by folder. */
-export type GroupKind = 'sweep' | 'search' | 'folder' | 'top';
+/** `value`: runs sharing one value of a chosen hyper-parameter (`lr = 0.1`). */
+export type GroupKind = 'sweep' | 'search' | 'folder' | 'value' | 'top';
 
 export interface RunGroup {
   /** The sweep, search or folder path ('' for runs at the top of the logdir). */
@@ -65,4 +66,25 @@ export function runMatches(run: RunSummary, re: RegExp | null | Error): boolean 
   if (re === null) return true;
   if (re instanceof Error) return false;
   return re.test(run.name) || (run.arch !== null && re.test(run.arch)) || re.test(run.status);
+}
+
+/**
+ * Runs grouped by one field's value (a hyper-parameter: `lr`, `optimizer`), groups in the order their first run
+ * appears; runs without the field form a last group keyed "(none)".
+ */
+export function groupByValue(runs: readonly RunSummary[], valueOf: (run: RunSummary) => unknown): RunGroup[] {
+  const groups = new Map<string, RunGroup>();
+  let none: RunGroup | null = null;
+  for (const run of runs) {
+    const v = valueOf(run);
+    if (v === undefined || v === null) {
+      (none ??= { key: '(none)', kind: 'value', runs: [] }).runs.push(run);
+      continue;
+    }
+    const key = typeof v === 'number' ? String(Number(v.toPrecision(6))) : String(v);
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { key, kind: 'value', runs: [] }));
+    g.runs.push(run);
+  }
+  return none ? [...groups.values(), none] : [...groups.values()];
 }
