@@ -1,5 +1,6 @@
 import { getArchitecture, type InputShape } from '@cnnlab/core';
 import { DEFAULT_OPTIMIZER, type OptimizerConfig, type OptimizerName } from './optim/optimizers.js';
+import type { ClipGrad } from './optim/clip.js';
 import { DEFAULT_SCHEDULE, type ScheduleConfig, type ScheduleName } from './optim/schedule.js';
 
 export type DatasetName = 'fashion-mnist' | 'mnist' | 'idx' | 'cifar10';
@@ -22,6 +23,10 @@ export interface TrainConfig {
   optimizer: OptimizerConfig;
   schedule: ScheduleConfig;
   seed: number;
+  /** Label smoothing ε in [0, 1) (0: off). */
+  labelSmoothing: number;
+  /** Gradient clipping before each optimizer step. */
+  clipGrad: ClipGrad;
   earlyStopping: { enabled: boolean; patience: number; minDelta: number; restoreBest: boolean };
   checkpoint: { every: number; keep: number };
   evalBatchSize: number;
@@ -30,8 +35,9 @@ export interface TrainConfig {
 }
 
 /** What a user may leave out or override: any field, optimizer/schedule fields one by one. */
-export type TrainOptions = Partial<Omit<TrainConfig, 'optimizer' | 'schedule' | 'earlyStopping' | 'checkpoint' | 'dataset' | 'split'>> & {
+export type TrainOptions = Partial<Omit<TrainConfig, 'clipGrad' | 'optimizer' | 'schedule' | 'earlyStopping' | 'checkpoint' | 'dataset' | 'split'>> & {
   arch: string;
+  clipGrad?: ClipGrad;
   optimizer?: Partial<OptimizerConfig> | OptimizerName;
   schedule?: Partial<ScheduleConfig> | ScheduleName;
   earlyStopping?: Partial<TrainConfig['earlyStopping']>;
@@ -95,6 +101,8 @@ export function resolveTrainConfig(o: TrainOptions): TrainConfig {
     optimizer,
     schedule,
     seed: o.seed ?? 0,
+    labelSmoothing: o.labelSmoothing ?? 0,
+    clipGrad: o.clipGrad ?? { mode: 'off' },
     earlyStopping: { enabled: false, patience: 3, minDelta: 0, restoreBest: true, ...o.earlyStopping },
     checkpoint: { every: 5, keep: 3, ...o.checkpoint },
     evalBatchSize: o.evalBatchSize ?? 256,
@@ -111,6 +119,9 @@ export function validateTrainConfig(c: TrainConfig): void {
   if (c.microBatch > c.batchSize) throw new ConfigError(`microBatch (${c.microBatch}) cannot exceed batchSize (${c.batchSize})`);
   positive('lr', c.lr);
   nonNegative('seed', c.seed, true);
+  fraction('labelSmoothing', c.labelSmoothing, { open: true });
+  if (!['off', 'norm', 'value'].includes(c.clipGrad.mode)) throw new ConfigError(`clipGrad.mode must be off, norm or value, got ${String(c.clipGrad.mode)}`);
+  if (c.clipGrad.mode !== 'off') positive('clipGrad.max', c.clipGrad.max);
   if (!['sgd', 'adam', 'adamw'].includes(c.optimizer.name)) throw new ConfigError(`optimizer must be sgd, adam or adamw, got ${c.optimizer.name}`);
   fraction('optimizer.momentum', c.optimizer.momentum, { open: true });
   nonNegative('optimizer.weightDecay', c.optimizer.weightDecay);

@@ -37,6 +37,8 @@ export function hparamsOf(c: TrainConfig): Record<string, HParamValue> {
     schedule: c.schedule.name,
     seed: c.seed,
     dataset: c.dataset.name,
+    label_smoothing: c.labelSmoothing,
+    clip_grad: c.clipGrad.mode === 'off' ? 'off' : `${c.clipGrad.mode}:${c.clipGrad.max}`,
   };
   for (const [k, v] of Object.entries(c.archOptions)) {
     if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') h[`arch.${k}`] = v;
@@ -52,6 +54,7 @@ function archOptionsText(options: Record<string, unknown>): string {
 const HPARAM_TYPES: Readonly<Record<string, 'string' | 'float64'>> = {
   arch: 'string', arch_options: 'string', input: 'string', epochs: 'float64', batch_size: 'float64', lr: 'float64', optimizer: 'string',
   momentum: 'float64', weight_decay: 'float64', schedule: 'string', seed: 'float64', dataset: 'string',
+  label_smoothing: 'float64', clip_grad: 'string',
 };
 
 /**

@@ -18,3 +18,6 @@ export { predictImages } from './predict.js';
 export type { Prediction } from './predict.js';
 export { consoleReporter } from './progress.js';
 export * from './data/index.js';
+export { clipGradients, parseClipGrad } from './optim/clip.js';
+export type { ClipGrad } from './optim/clip.js';
+export { smoothTargets } from './optim/label-smoothing.js';

@@ -16,6 +16,8 @@ import {
 import { activationsPerImage, evaluateModel } from './evaluate.js';
 import { logTestMetrics, pruneEventsAfter, RunLogger } from './events.js';
 import { Optimizer } from './optim/optimizers.js';
+import { clipGradients } from './optim/clip.js';
+import { smoothTargets } from './optim/label-smoothing.js';
 import { initialScheduleState, learningRate, updateSchedule, type ScheduleState } from './optim/schedule.js';
 import {
   createRunDirectory, defaultRunName, readConfig, readReport, runPaths, writeJson, type EpochMetrics, type RunReport, type RunStatus,
@@ -375,14 +377,14 @@ async function runLoop(ctx: LoopContext, hooks: TrainHooks): Promise<TrainResult
         const started = performance.now();
         const start = state.batch * config.batchSize;
         const size = Math.min(config.batchSize, trainSource.size - start);
-        const { loss, correct, grads } = batchGradients(model, trainSource, order, start, size, microBatch, classes, variables);
+        const { loss, correct, grads } = batchGradients(model, trainSource, order, start, size, microBatch, classes, variables, config.labelSmoothing);
         trainingStarted = true;
         if (!Number.isFinite(loss)) {
           tf.dispose(grads);
           const file = save();
           throw new TrainingError(`The training loss became ${loss} in epoch ${state.epoch + 1}, batch ${state.batch + 1} (lr ${lr}); the run stopped. The last good state is in ${file}. Try a smaller learning rate.`);
         }
-        optimizer.apply(grads, lr);
+        optimizer.apply(clipGradients(grads, config.clipGrad).grads, lr);
         if (!captureReported) captureReported = reportCapture(model, hooks.log);
         state.globalStep += 1;
         state.partial.lossSum += loss * size;
@@ -473,14 +475,14 @@ async function exportBestModel(model: tf.LayersModel, store: CheckpointStore, di
  * micro-batches; gradients are weighted by each micro-batch's share.
  */
 function batchGradients(
-  model: tf.LayersModel, source: BatchSource, order: Uint32Array, start: number, size: number, microBatch: number, classes: number, variables: tf.Variable[],
+  model: tf.LayersModel, source: BatchSource, order: Uint32Array, start: number, size: number, microBatch: number, classes: number, variables: tf.Variable[], labelSmoothing = 0,
 ): { loss: number; correct: number; grads: tf.Tensor[] } {
   let total: tf.Tensor[] | null = null;
   let loss = 0, correct = 0;
   for (let offset = 0; offset < size; offset += microBatch) {
     const m = Math.min(microBatch, size - offset);
     const { x, y } = source.batch(order, start + offset, m);
-    const [value, hits, ...ordered] = stepGradients(model, x, y, classes, m / size, variables);
+    const [value, hits, ...ordered] = stepGradients(model, x, y, classes, m / size, variables, labelSmoothing);
     loss += value!.dataSync()[0]!;
     correct += hits!.dataSync()[0]!;
     if (total) {
@@ -512,13 +514,13 @@ function reportCapture(model: tf.LayersModel, log: ((message: string) => void) |
  * order]. It runs through the engine's step capture (torch replays it natively from its third run, with the
  * same results bit for bit); the optimizer step stays outside, after the loss is checked.
  */
-export function stepGradients(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, classes: number, scale: number, variables: tf.Variable[]): tf.Tensor[] {
-  return captureStep(`train/${model.id}/${classes}/${scale}/${variables.length}`, [x, y], () => {
+export function stepGradients(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, classes: number, scale: number, variables: tf.Variable[], labelSmoothing = 0): tf.Tensor[] {
+  return captureStep(`train/${model.id}/${classes}/${scale}/${variables.length}/${labelSmoothing}`, [x, y], () => {
     let hits: tf.Tensor | null = null;
     const { value, grads } = tf.variableGrads(() => {
       const logits = model.apply(x, { training: true }) as tf.Tensor2D;
       hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'int32')));
-      return tf.mul(softmaxCrossEntropy(tf.oneHot(y, classes), logits), scale) as tf.Scalar;
+      return tf.mul(softmaxCrossEntropy(smoothTargets(tf.oneHot(y, classes), labelSmoothing), logits), scale) as tf.Scalar;
     }, variables);
     return [value, hits!, ...variables.map((v) => grads[v.name]!)];
   });

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { consoleReporter, evaluateRun, resumeRun, train, type TrainOptions, type TrainResult } from '@cnnlab/trainer';
+import { consoleReporter, evaluateRun, parseClipGrad, resumeRun, train, type ClipGrad, type TrainOptions, type TrainResult } from '@cnnlab/trainer';
 import { int, keyValue, num, shape, split } from '../parse.js';
 
 export interface TrainCliOptions {
@@ -7,7 +7,7 @@ export interface TrainCliOptions {
   weightDecay?: number; schedule?: string; stepSize?: number; gamma?: number; minLr?: number; warmup?: number; seed?: number; split?: TrainOptions['split'];
   dataset?: string; dataDir?: string; limit?: number; grayscale?: boolean; input?: [number, number, number]; resize?: number; option?: Record<string, unknown>;
   earlyStopping?: number | boolean; minDelta?: number; restoreBest?: boolean; checkpointEvery?: number; keepCheckpoints?: number; evalBatchSize?: number;
-  logEvery?: number; logdir: string; name?: string; resume?: string; test?: boolean;
+  logEvery?: number; labelSmoothing?: number; clipGrad?: ClipGrad; logdir: string; name?: string; resume?: string; test?: boolean;
 }
 
 export function trainOptionsFrom(o: TrainCliOptions): TrainOptions {
@@ -25,6 +25,8 @@ export function trainOptionsFrom(o: TrainCliOptions): TrainOptions {
     ...(o.option && { archOptions: o.option }),
     ...(o.evalBatchSize !== undefined && { evalBatchSize: o.evalBatchSize }),
     ...(o.logEvery !== undefined && { logEveryBatches: o.logEvery }),
+    ...(o.labelSmoothing !== undefined && { labelSmoothing: o.labelSmoothing }),
+    ...(o.clipGrad && { clipGrad: o.clipGrad }),
     optimizer,
     schedule,
     earlyStopping: { ...early, ...(o.minDelta !== undefined && { minDelta: o.minDelta }), ...(o.restoreBest === false && { restoreBest: false }) },
@@ -118,6 +120,8 @@ export function trainCommand(): Command {
     .option('--keep-checkpoints <n>', 'periodic checkpoints to keep (default 3)', int('--keep-checkpoints', { min: 0 }))
     .option('--eval-batch-size <n>', 'batch size for validation', int('--eval-batch-size'))
     .option('--log-every <n>', 'log the batch loss every n batches (0: off)', int('--log-every', { min: 0 }))
+    .option('--label-smoothing <eps>', 'label smoothing ε in [0, 1) (PyTorch CrossEntropyLoss label_smoothing)', num('--label-smoothing', { min: 0 }))
+    .option('--clip-grad <mode:x>', 'clip gradients before each step: norm:X (total L2 norm, clip_grad_norm_) or value:X', (v: string) => parseClipGrad(v))
     .option('--test', 'after training, evaluate the best weights once on the test split')
     .option('--logdir <dir>', 'parent directory of runs', 'runs')
     .option('--name <name>', 'run name (default <arch>-<timestamp>)')
