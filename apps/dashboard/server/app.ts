@@ -84,8 +84,8 @@ const notBuiltPage = (clientDir: string) => `<!doctype html>
 
 /** The dashboard's express app: the JSON API for one logdir, and the built client. */
 export function createDashboardApp(o: DashboardAppOptions): express.Express {
-  const store = new RunStore(o.logdir, o);
   const studies = new StudyStore(o.logdir, o.scanIntervalMs);
+  const store = new RunStore(o.logdir, { ...o, prunedTrials: () => studies.prunedTrials() });
   const complexity = new ComplexityCache();
   const wholeSeries = new ScalarsJsonCache();
   const clientDir = o.clientDir ?? join(packageRoot(), 'dist', 'client');
@@ -136,12 +136,13 @@ export function createDashboardApp(o: DashboardAppOptions): express.Express {
       patience = Number(raw);
       if (!Number.isInteger(patience) || patience < 1) throw new HttpError(400, `patience must be a positive integer, got "${raw}"`);
     }
-    res.json(diagnosisOf(await store.get(req.params.run), patience));
+    const run = await store.get(req.params.run);
+    res.json(diagnosisOf(run, patience, (await store.statusOf(run)).status));
   });
 
   api.get('/runs/:run/hparams', async (req, res) => {
     const run = await store.get(req.params.run);
-    res.json({ ...(await hparamsOfRun(run)), warnings: run.warnings });
+    res.json({ ...(await hparamsOfRun(run, await store.statusOf(run))), warnings: run.warnings });
   });
 
   api.get('/runs/:run/export.csv', async (req, res) => {
@@ -159,7 +160,7 @@ export function createDashboardApp(o: DashboardAppOptions): express.Express {
   });
 
   api.get('/costs', async (_req, res) => {
-    res.json(await costsOf(await store.all()));
+    res.json(await costsOf(await store.all(), (run) => store.statusOf(run)));
   });
 
   api.get('/architectures', async (_req, res) => {

@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { EventFileTail, listEventFiles, type Damage, type DecodedEvent } from '@cnnlab/tfevents';
 import type { TagMetadata } from '@cnnlab/tfevents';
-import type { RunReport, TrainConfig } from '@cnnlab/trainer';
+import { liveRunStatus, type RunReport, type TrainConfig } from '@cnnlab/trainer';
 import { curveRoles, type Point } from './history.js';
 import { PointColumn } from './point-column.js';
 import type { CurveRoles, HParamValue, RunStatus } from './types.js';
@@ -14,8 +14,6 @@ export type { StoredPoint } from './point-column.js';
 const INSTANCE = randomBytes(3).toString('hex');
 let generations = 0;
 const MAX_WARNINGS = 20;
-/** A 'running' report whose training process is gone and that has not been updated for this long is shown as interrupted. */
-const STALE_RUNNING_MS = 30_000;
 
 interface JsonFile<T> {
   mtimeMs: number;
@@ -221,15 +219,10 @@ export class RunState {
     return out;
   }
 
-  /** The run's status: cnnlab's report (a 'running' run whose process is gone is shown as interrupted), else the hparams session end. */
+  /** The run's status: cnnlab's report (a 'running' run whose trainer is gone is interrupted, as `cnnlab runs` says), else the hparams session end. */
   async status(): Promise<{ status: RunStatus; message?: string }> {
     const report = this.cnnlabReport;
-    if (report) {
-      if (report.status === 'running' && !(await this.trainerAlive(report))) {
-        return { status: 'interrupted', message: 'The training process is no longer running (killed or crashed): continue it with cnnlab train --resume' };
-      }
-      return { status: report.status, ...(report.message ? { message: report.message } : {}) };
-    }
+    if (report) return liveRunStatus(this.dir, report);
     if (this.sessionEnd) {
       const map: Record<string, RunStatus> = { success: 'finished', failure: 'failed', running: 'interrupted' };
       return { status: map[this.sessionEnd.status] ?? 'unknown' };
@@ -237,24 +230,6 @@ export class RunState {
     // Another tool's run without a session end: live while it keeps writing.
     if (this.lastWallTime !== null && Date.now() / 1000 - this.lastWallTime < 120) return { status: 'running' };
     return { status: 'unknown' };
-  }
-
-  private async trainerAlive(report: RunReport): Promise<boolean> {
-    const updated = Date.parse(report.updatedAt);
-    if (Number.isFinite(updated) && Date.now() - updated < STALE_RUNNING_MS) return true;
-    let pid: number;
-    try {
-      pid = Number((await readFile(join(this.dir, '.lock'), 'utf8')).trim());
-    } catch {
-      return false;
-    }
-    if (!Number.isInteger(pid) || pid <= 0) return false;
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch (error) {
-      return (error as NodeJS.ErrnoException).code === 'EPERM';
-    }
   }
 
   /** Points after `since` (a cursor of this generation), or all of them. */
