@@ -55,6 +55,8 @@ export class RunState {
   private config: JsonFile<TrainConfig | Record<string, unknown>> | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private rolesCache: { seq: string; roles: CurveRoles } | null = null;
+  /** Whether the run's files have been read at least once (a cold scan lists only those). */
+  readOnce = false;
 
   constructor(name: string, dir: string) {
     this.name = name;
@@ -99,11 +101,15 @@ export class RunState {
 
   private async updateOnce(): Promise<void> {
     this.errors = [];
-    await Promise.all([this.readReport(), this.readConfig()]);
-    // One retry: a file rewritten between two polls is read again from the start.
-    for (let attempt = 0; attempt < 2; attempt++) {
-      if (await this.pollEvents()) return;
-      this.reset();
+    try {
+      await Promise.all([this.readReport(), this.readConfig()]);
+      // One retry: a file rewritten between two polls is read again from the start.
+      for (let attempt = 0; attempt < 2; attempt++) {
+        if (await this.pollEvents()) return;
+        this.reset();
+      }
+    } finally {
+      this.readOnce = true;
     }
   }
 

@@ -13,6 +13,8 @@ import type {
 export interface RunStoreOptions {
   /** Minimum time between two scans of the logdir for new runs (default 1000 ms). */
   scanIntervalMs?: number;
+  /** How long the first GET /api/runs waits for a cold scan before answering with the runs read so far (default 400 ms). */
+  firstPageMs?: number;
   /** Runs a sweep pruned (run name → why): shown with status 'pruned'. */
   prunedTrials?: () => Promise<Map<string, string>>;
 }
@@ -22,6 +24,8 @@ export interface RunStoreOptions {
  * reading a thousand runs at once would hold every event of the logdir in memory at the same time.
  */
 const SCAN_CONCURRENCY = 2;
+/** How long the first GET /api/runs waits for a cold scan before answering with the runs read so far. */
+const FIRST_PAGE_MS = 400;
 
 async function eachLimited<T>(items: T[], limit: number, job: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -49,10 +53,12 @@ export class RunStore {
 
   private readonly prunedTrials: () => Promise<Map<string, string>>;
   private pruned = new Map<string, string>();
+  private readonly firstPageMs: number;
 
   constructor(logdir: string, options: RunStoreOptions = {}) {
     this.logdir = logdir;
     this.prunedTrials = options.prunedTrials ?? (async () => new Map());
+    this.firstPageMs = options.firstPageMs ?? FIRST_PAGE_MS;
     this.scanIntervalMs = options.scanIntervalMs ?? 1000;
     this.rootPath = logdirRoot(logdir);
   }
@@ -155,11 +161,26 @@ export class RunStore {
     return summary;
   }
 
-  async list(): Promise<RunsResponse> {
-    await Promise.all([this.whenScanned(), this.refreshPruned()]);
-    const runs = await Promise.all([...this.runs.values()].map((run) => this.summary(run)));
+  /**
+   * The runs, newest first (one page of them with offset/limit). During the first scan of a large logdir this
+   * answers within FIRST_PAGE_MS with the runs read so far and `loading: true`, so a first screen comes at once.
+   */
+  async list(page: { offset?: number; limit?: number } = {}): Promise<RunsResponse> {
+    const pruned = this.refreshPruned();
+    if (this.scanned === 0 && this.scanIntervalMs !== 0) {
+      const scan = this.scan();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([scan, new Promise<void>((resolve) => (timer = setTimeout(resolve, this.firstPageMs)))]);
+      clearTimeout(timer);
+    } else await this.whenScanned();
+    await pruned;
+    const loading = this.scanned === 0;
+    const ready = [...this.runs.values()].filter((run) => !loading || run.readOnce);
+    const runs = await Promise.all(ready.map((run) => this.summary(run)));
     runs.sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? '') || a.name.localeCompare(b.name));
-    return { logdir: this.logdir, runs, warnings: this.scanWarnings };
+    const offset = page.offset ?? 0;
+    const paged = offset > 0 || page.limit !== undefined ? runs.slice(offset, page.limit === undefined ? undefined : offset + page.limit) : runs;
+    return { logdir: this.logdir, runs: paged, warnings: this.scanWarnings, loading, total: loading ? this.runs.size : runs.length, offset };
   }
 
   async hparams(): Promise<HParamsResponse> {

@@ -52,7 +52,7 @@ export interface RunSummary {
   params: number | null;
   /** Training throughput: the median over epochs of each epoch's images/s (`imagesPerSecondStatistic`). */
   imagesPerSecond: number | null;
-  imagesPerSecondStatistic: ImagesPerSecondStatistic;
+  imagesPerSecondStatistic?: ImagesPerSecondStatistic;
   /** ISO time the run started (report), or of its first event. */
   startedAt: string | null;
   /** Scalar tags found in the event files, sorted. */
@@ -74,8 +74,14 @@ export interface RunSummary {
 
 export interface RunsResponse {
   logdir: string;
+  /** The runs read so far (all of them once `loading` is false), newest first; one page with ?offset=&limit=. */
   runs: RunSummary[];
   warnings: string[];
+  /** True while the first scan of the logdir is still reading runs: `runs` is a first part; ask again. */
+  loading?: boolean;
+  /** Runs found in the logdir (read or not), and where this page starts. */
+  total?: number;
+  offset?: number;
   /** Sweep and search directories (relative to the logdir): the Runs table groups their runs. */
   studies?: { sweeps: string[]; searches: string[] };
 }
@@ -88,6 +94,12 @@ export interface ScalarsResponse {
   series: Record<string, ScalarPoint[]>;
   roles: CurveRoles;
   warnings: string[];
+  /**
+   * Present when asked for ?points= (downsampled to at most that many points per tag, keeping each bucket's lowest
+   * and highest point, the first and the last) or a step range ?from=&to= (points in it only, at full resolution
+   * without ?points=). `totals`: the points of each tag in the range before downsampling.
+   */
+  sampling?: { method: 'min-max per bucket'; points: number | null; from: number | null; to: number | null; totals: Record<string, number> };
 }
 
 export interface DiagnosisResponse {
