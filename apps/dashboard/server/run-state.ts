@@ -50,6 +50,8 @@ export class RunState {
   declaredMetrics: string[] = [];
   private damage: Damage[] = [];
   private pending = new Map<string, number>();
+  /** Summaries read from each event file: a file with none is reported as empty. */
+  private summariesIn = new Map<string, number>();
   private errors: string[] = [];
   private report: JsonFile<RunReport> | null = null;
   private config: JsonFile<TrainConfig | Record<string, unknown>> | null = null;
@@ -74,6 +76,11 @@ export class RunState {
     return `${this.cursor}|${file(this.report)}|${file(this.config)}|${this.warnings.join('\n').length}`;
   }
 
+  /** Whether damage was found in an event file (bad length or CRC, a truncated record). */
+  get damaged(): boolean {
+    return this.damage.length > 0 || [...this.pending.values()].some((bytes) => bytes > 0);
+  }
+
   get eventFiles(): number {
     return this.tails.size;
   }
@@ -96,6 +103,7 @@ export class RunState {
     this.declaredMetrics = [];
     this.damage = [];
     this.pending.clear();
+    this.summariesIn.clear();
     this.rolesCache = null;
   }
 
@@ -137,6 +145,7 @@ export class RunState {
       }
       if (result.restarted) return false;
       for (const event of result.events) this.ingest(event);
+      this.summariesIn.set(file, (this.summariesIn.get(file) ?? 0) + result.events.filter((e) => e.summary).length);
       for (const d of result.damage) if (this.damage.length < MAX_WARNINGS) this.damage.push({ ...d, file });
       this.pending.set(file, result.pendingBytes);
     }
@@ -219,6 +228,9 @@ export class RunState {
     for (const d of this.damage) out.push(`${d.file ? basename(d.file) : 'event file'}: ${d.kind} at byte ${d.offset}: ${d.message}`);
     for (const [file, bytes] of this.pending) {
       if (bytes > 0) out.push(`${basename(file)}: ${bytes} bytes after the last complete record (a record being written, or a truncated file)`);
+    }
+    for (const [file, n] of this.summariesIn) {
+      if (n === 0 && !this.pending.get(file)) out.push(`${basename(file)}: empty event file (no summaries in it yet)`);
     }
     if (this.report?.error) out.push(this.report.error);
     if (this.config?.error) out.push(this.config.error);

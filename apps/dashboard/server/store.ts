@@ -236,6 +236,15 @@ export function diagnosisOf(run: RunState, whatIfPatience?: number, runStatus?: 
   if (report) {
     history = report.history.map(({ epoch, trainLoss, trainAcc, valLoss, valAcc }) => ({ epoch, trainLoss, trainAcc, valLoss, valAcc }));
     source = 'report';
+    // No verdict above a chart that cannot draw the curves it is about.
+    const valPoints = run.roles.valLoss ? run.series.get(run.roles.valLoss)?.length ?? 0 : 0;
+    if (history.length > 0 && valPoints === 0 && run.eventFiles > 0) {
+      const why = run.damaged ? 'its event files are damaged' : 'its event files hold no validation-loss points';
+      return {
+        ...base, source, history, diagnosis: null,
+        message: `No diagnosis shown: ${why} (see the warnings), so the curves cannot be drawn. report.json's best epoch is ${report.bestEpoch ?? '–'}.`,
+      };
+    }
   } else {
     const roles = run.roles;
     if (!roles.valLoss || !roles.trainLoss) {

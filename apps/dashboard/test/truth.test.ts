@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -40,6 +40,11 @@ beforeAll(() => {
     trials: [trial('trial-000', 'finished'), { ...trial('trial-001', 'pruned'), stopped: { rule: 'median', epoch: 2, reason: 'val_loss 0.8 worse than the median 0.6' } }],
     best: null,
   }));
+  // A run whose only event file was overwritten with garbage, and one whose event file is empty.
+  const damaged = writeCnnlabRun(logdir, 'damaged');
+  for (const f of readdirSync(damaged).filter((f) => f.startsWith('events.out.tfevents'))) writeFileSync(join(damaged, f), Buffer.alloc(600, 0x5a));
+  const empty = writeCnnlabRun(logdir, 'empty');
+  for (const f of readdirSync(empty).filter((f) => f.startsWith('events.out.tfevents'))) writeFileSync(join(empty, f), '');
   app = createDashboardApp({ logdir, clientDir: join(logdir, 'no-client'), scanIntervalMs: 0 });
 });
 
@@ -91,5 +96,27 @@ describe('interrupted and pruned runs', () => {
     expect(one.status).toBe('pruned');
     const costs = (await request(app).get('/api/costs').expect(200)).body as { points: { run: string; status: string }[] };
     expect(costs.points.find((p) => p.run === 'sweep/trial-001')!.status).toBe('pruned');
+  });
+});
+
+describe('damaged and empty event files', () => {
+  it('a damaged event file: warnings, and no diagnosis above a chart with no curves', async () => {
+    const d = (await request(app).get('/api/runs/damaged/diagnosis').expect(200)).body as DiagnosisResponse;
+    expect(d.warnings.length).toBeGreaterThan(0);
+    expect(d.diagnosis).toBeNull();
+    expect(d.message).toMatch(/damaged/);
+    const runs = (await request(app).get('/api/runs').expect(200)).body as RunsResponse;
+    const run = runs.runs.find((r) => r.name === 'damaged')!;
+    expect(run.warnings.length).toBeGreaterThan(0);
+    expect(run.fit).toBeNull();
+  });
+
+  it('an empty event file: a warning naming it', async () => {
+    const runs = (await request(app).get('/api/runs').expect(200)).body as RunsResponse;
+    expect(runs.runs.find((r) => r.name === 'empty')!.warnings.join('\n')).toMatch(/events\.out\.tfevents[^:]*: empty event file/);
+    const d = (await request(app).get('/api/runs/empty/diagnosis').expect(200)).body as DiagnosisResponse;
+    expect(d.diagnosis).toBeNull();
+    // A healthy run has no such warning.
+    expect(runs.runs.find((r) => r.name === 'adam')!.warnings).toEqual([]);
   });
 });
