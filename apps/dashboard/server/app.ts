@@ -1,12 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { constants as zlib } from 'node:zlib';
+import compression from 'compression';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ComplexityCache, architectures } from './complexity.js';
 import { costsOf } from './costs.js';
 import { downloadName, scalarsCsv, scalarsJson } from './export.js';
 import { checkHost, CONTENT_SECURITY_POLICY } from './host-check.js';
+import { minMaxDownsample, stepRange } from './downsample.js';
 import { HttpError } from './paths.js';
+import { flagParam, intParam, numberParam, stringParam } from './query.js';
 import { ScalarsJsonCache } from './scalars-cache.js';
 import { RunStore, diagnosisOf, hparamsOfRun, type RunStoreOptions } from './store.js';
 import { StudyStore } from './studies.js';
@@ -42,8 +46,8 @@ export function packageRoot(): string {
 }
 
 export const API_ENDPOINTS = [
-  'GET /api/runs',
-  'GET /api/runs/:run/scalars?since=<cursor>&tags=<tag,tag>',
+  'GET /api/runs?offset=<n>&limit=<n>',
+  'GET /api/runs/:run/scalars?since=<cursor>&tags=<tag,tag>&points=<chart width>&from=<step>&to=<step>',
   'GET /api/runs/:run/diagnosis?patience=<what-if>',
   'GET /api/runs/:run/hparams',
   'GET /api/runs/:run/export.csv',
@@ -84,8 +88,8 @@ const notBuiltPage = (clientDir: string) => `<!doctype html>
 
 /** The dashboard's express app: the JSON API for one logdir, and the built client. */
 export function createDashboardApp(o: DashboardAppOptions): express.Express {
-  const store = new RunStore(o.logdir, o);
   const studies = new StudyStore(o.logdir, o.scanIntervalMs);
+  const store = new RunStore(o.logdir, { ...o, prunedTrials: () => studies.prunedTrials() });
   const complexity = new ComplexityCache();
   const wholeSeries = new ScalarsJsonCache();
   const clientDir = o.clientDir ?? join(packageRoot(), 'dist', 'client');
@@ -93,6 +97,8 @@ export function createDashboardApp(o: DashboardAppOptions): express.Express {
   app.disable('x-powered-by');
   app.set('json replacer', (_key: string, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? null : value));
   app.use(checkHost({ bound: o.host ?? '127.0.0.1', allow: o.allowHosts }));
+  // gzip or brotli when the client asks (Accept-Encoding); brotli at quality 4: the default 11 is for static files.
+  app.use(compression({ brotli: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } } }));
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
@@ -109,39 +115,57 @@ export function createDashboardApp(o: DashboardAppOptions): express.Express {
     res.json({ endpoints: API_ENDPOINTS });
   });
 
-  api.get('/runs', async (_req, res) => {
-    const [list, studyDirs] = await Promise.all([store.list(), studies.dirs()]);
+  api.get('/runs', async (req, res) => {
+    const offset = intParam(req.query, 'offset', 0, Number.MAX_SAFE_INTEGER) ?? 0;
+    const limit = intParam(req.query, 'limit', 1, 100_000);
+    const [list, studyDirs] = await Promise.all([store.list({ offset, limit }), studies.dirs()]);
     res.json({ ...list, studies: studyDirs } satisfies RunsResponse);
   });
 
   api.get('/runs/:run/scalars', async (req, res) => {
     const run = await store.get(req.params.run);
-    const since = typeof req.query.since === 'string' ? req.query.since : undefined;
-    const tags = typeof req.query.tags === 'string' && req.query.tags ? new Set(req.query.tags.split(',')) : undefined;
+    const since = stringParam(req.query, 'since') || undefined;
+    const tagList = stringParam(req.query, 'tags');
+    const tags = tagList ? new Set(tagList.split(',')) : undefined;
+    const points = intParam(req.query, 'points', 4, 1_000_000);
+    const from = numberParam(req.query, 'from');
+    const to = numberParam(req.query, 'to');
+    if (from !== undefined && to !== undefined && from > to) throw new HttpError(400, `from (${from}) must not be after to (${to})`);
+    const sampled = points !== undefined || from !== undefined || to !== undefined;
     const body = (): ScalarsResponse => {
       const { reset, series } = run.pointsSince(since, tags);
-      return { run: run.name, cursor: run.cursor, reset, series, roles: run.roles, warnings: run.warnings };
+      const response: ScalarsResponse = { run: run.name, cursor: run.cursor, reset, series, roles: run.roles, warnings: run.warnings };
+      // New points after a cursor are few: sent as they are, for the client to append.
+      if (!sampled || !reset) return response;
+      const totals: Record<string, number> = {};
+      for (const [tag, all] of Object.entries(series)) {
+        const inRange = stepRange(all, from, to);
+        totals[tag] = inRange.length;
+        series[tag] = points !== undefined ? minMaxDownsample(inRange, points) : inRange;
+      }
+      return { ...response, sampling: { method: 'min-max per bucket', points: points ?? null, from: from ?? null, to: to ?? null, totals } };
     };
     if (since) return void res.json(body());
-    const key = `${run.name}\n${run.version}\n${tags ? [...tags].sort().join(',') : '*'}`;
+    const key = `${run.name}\n${run.version}\n${tags ? [...tags].sort().join(',') : '*'}\n${points ?? ''}:${from ?? ''}:${to ?? ''}`;
     const cached = wholeSeries.get(key, body);
     res.type('json').setHeader('ETag', cached.etag);
     res.send(cached.body);
   });
 
   api.get('/runs/:run/diagnosis', async (req, res) => {
-    const raw = req.query.patience;
+    const raw = stringParam(req.query, 'patience');
     let patience: number | undefined;
-    if (typeof raw === 'string' && raw !== '') {
+    if (raw !== undefined && raw !== '') {
       patience = Number(raw);
       if (!Number.isInteger(patience) || patience < 1) throw new HttpError(400, `patience must be a positive integer, got "${raw}"`);
     }
-    res.json(diagnosisOf(await store.get(req.params.run), patience));
+    const run = await store.get(req.params.run);
+    res.json(diagnosisOf(run, patience, (await store.statusOf(run)).status));
   });
 
   api.get('/runs/:run/hparams', async (req, res) => {
     const run = await store.get(req.params.run);
-    res.json({ ...(await hparamsOfRun(run)), warnings: run.warnings });
+    res.json({ ...(await hparamsOfRun(run, await store.statusOf(run))), warnings: run.warnings });
   });
 
   api.get('/runs/:run/export.csv', async (req, res) => {
@@ -159,7 +183,7 @@ export function createDashboardApp(o: DashboardAppOptions): express.Express {
   });
 
   api.get('/costs', async (_req, res) => {
-    res.json(await costsOf(await store.all()));
+    res.json(await costsOf(await store.all(), (run) => store.statusOf(run)));
   });
 
   api.get('/architectures', async (_req, res) => {
@@ -167,9 +191,9 @@ export function createDashboardApp(o: DashboardAppOptions): express.Express {
   });
 
   api.get('/architectures/:name/summary', async (req, res) => {
-    const raw = req.query.depth;
+    const raw = stringParam(req.query, 'depth');
     let depth: number | null = null;
-    if (typeof raw === 'string' && raw !== '' && raw !== 'all') {
+    if (raw !== undefined && raw !== '' && raw !== 'all') {
       depth = Number(raw);
       if (!Number.isInteger(depth) || depth < 1) throw new HttpError(400, `depth must be a positive integer or "all", got "${raw}"`);
     }
@@ -177,9 +201,10 @@ export function createDashboardApp(o: DashboardAppOptions): express.Express {
   });
 
   api.get('/complexity', async (req, res) => {
-    const all = req.query.all === '1' || req.query.all === 'true';
-    const names = typeof req.query.names === 'string' && req.query.names ? req.query.names.split(',').map((n) => n.trim()).filter(Boolean) : undefined;
-    res.json(await complexity.compare({ all, names, inputSize: inputSizeOf(req.query.input) }));
+    const all = flagParam(req.query, 'all');
+    const nameList = stringParam(req.query, 'names');
+    const names = nameList ? nameList.split(',').map((n) => n.trim()).filter(Boolean) : undefined;
+    res.json(await complexity.compare({ all, names, inputSize: inputSizeOf(stringParam(req.query, 'input')) }));
   });
 
   api.get('/sweeps', async (_req, res) => {

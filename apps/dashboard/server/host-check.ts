@@ -5,12 +5,39 @@ import type { NextFunction, Request, Response } from 'express';
 const LOOPBACK = ['localhost', '127.0.0.1', '::1'];
 const ANY_INTERFACE = new Set(['0.0.0.0', '::', '']);
 
-/** The hostname of a Host header, lower-case, without the port or IPv6 brackets ("[::1]:6006" → "::1"). */
-export function hostnameOf(header: string): string {
+const PORT = /^[0-9]{1,5}$/;
+/** A DNS name or IPv4 address: labels of letters, digits, '-' and '_' separated by dots (a trailing dot allowed). */
+const NAME = /^(?=.{1,253}\.?$)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/;
+
+/**
+ * The hostname of a Host header (RFC 9110 §7.2: uri-host [":" port]), lower-case, without the port or IPv6
+ * brackets ("[::1]:6006" → "::1"); null when the header is not one ("127.0.0.1:6232.evil.example", "", "a b").
+ */
+export function parseHost(header: string): string | null {
   const h = header.trim().toLowerCase();
-  if (h.startsWith('[')) return h.slice(1, h.indexOf(']') > 0 ? h.indexOf(']') : undefined);
-  const colon = h.indexOf(':');
-  return colon >= 0 && h.indexOf(':', colon + 1) < 0 ? h.slice(0, colon) : h;
+  let name: string;
+  let port: string | undefined;
+  if (h.startsWith('[')) {
+    const close = h.indexOf(']');
+    if (close < 0) return null;
+    name = h.slice(1, close);
+    const rest = h.slice(close + 1);
+    if (rest && !rest.startsWith(':')) return null;
+    port = rest ? rest.slice(1) : undefined;
+    if (isIP(name) !== 6) return null;
+  } else {
+    const colon = h.indexOf(':');
+    name = colon < 0 ? h : h.slice(0, colon);
+    port = colon < 0 ? undefined : h.slice(colon + 1);
+    if (!NAME.test(name)) return null;
+  }
+  if (port !== undefined && !(PORT.test(port) && Number(port) <= 65535)) return null;
+  return name.replace(/\.$/, '');
+}
+
+/** The hostname of a Host header, or the header lower-cased when it is not a valid one (for messages). */
+export function hostnameOf(header: string): string {
+  return parseHost(header) ?? header.trim().toLowerCase();
 }
 
 export interface HostPolicy {
@@ -26,10 +53,11 @@ export interface HostPolicy {
  * on all interfaces ('0.0.0.0'), any IP address passes too (an address cannot be rebound).
  */
 export function hostAllowed(header: string | undefined, policy: HostPolicy): boolean {
-  if (!header) return false;
+  if (!header?.trim()) return false;
   const allow = (policy.allow ?? []).map((a) => hostnameOf(a));
   if (allow.includes('*')) return true;
-  const name = hostnameOf(header);
+  const name = parseHost(header);
+  if (name === null) return false;
   if (name === hostnameOf(policy.bound) || LOOPBACK.includes(name) || name.endsWith('.localhost') || allow.includes(name)) return true;
   return ANY_INTERFACE.has(policy.bound) && isIP(name) !== 0;
 }

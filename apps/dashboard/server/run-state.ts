@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { EventFileTail, listEventFiles, type Damage, type DecodedEvent } from '@cnnlab/tfevents';
 import type { TagMetadata } from '@cnnlab/tfevents';
-import type { RunReport, TrainConfig } from '@cnnlab/trainer';
+import { liveRunStatus, type RunReport, type TrainConfig } from '@cnnlab/trainer';
 import { curveRoles, type Point } from './history.js';
 import { PointColumn } from './point-column.js';
 import type { CurveRoles, HParamValue, RunStatus } from './types.js';
@@ -14,8 +14,6 @@ export type { StoredPoint } from './point-column.js';
 const INSTANCE = randomBytes(3).toString('hex');
 let generations = 0;
 const MAX_WARNINGS = 20;
-/** A 'running' report whose training process is gone and that has not been updated for this long is shown as interrupted. */
-const STALE_RUNNING_MS = 30_000;
 
 interface JsonFile<T> {
   mtimeMs: number;
@@ -52,11 +50,15 @@ export class RunState {
   declaredMetrics: string[] = [];
   private damage: Damage[] = [];
   private pending = new Map<string, number>();
+  /** Summaries read from each event file: a file with none is reported as empty. */
+  private summariesIn = new Map<string, number>();
   private errors: string[] = [];
   private report: JsonFile<RunReport> | null = null;
   private config: JsonFile<TrainConfig | Record<string, unknown>> | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private rolesCache: { seq: string; roles: CurveRoles } | null = null;
+  /** Whether the run's files have been read at least once (a cold scan lists only those). */
+  readOnce = false;
 
   constructor(name: string, dir: string) {
     this.name = name;
@@ -72,6 +74,11 @@ export class RunState {
   get version(): string {
     const file = (f: JsonFile<unknown> | null) => (f ? `${f.mtimeMs}:${f.size}` : '-');
     return `${this.cursor}|${file(this.report)}|${file(this.config)}|${this.warnings.join('\n').length}`;
+  }
+
+  /** Whether damage was found in an event file (bad length or CRC, a truncated record). */
+  get damaged(): boolean {
+    return this.damage.length > 0 || [...this.pending.values()].some((bytes) => bytes > 0);
   }
 
   get eventFiles(): number {
@@ -96,16 +103,21 @@ export class RunState {
     this.declaredMetrics = [];
     this.damage = [];
     this.pending.clear();
+    this.summariesIn.clear();
     this.rolesCache = null;
   }
 
   private async updateOnce(): Promise<void> {
     this.errors = [];
-    await Promise.all([this.readReport(), this.readConfig()]);
-    // One retry: a file rewritten between two polls is read again from the start.
-    for (let attempt = 0; attempt < 2; attempt++) {
-      if (await this.pollEvents()) return;
-      this.reset();
+    try {
+      await Promise.all([this.readReport(), this.readConfig()]);
+      // One retry: a file rewritten between two polls is read again from the start.
+      for (let attempt = 0; attempt < 2; attempt++) {
+        if (await this.pollEvents()) return;
+        this.reset();
+      }
+    } finally {
+      this.readOnce = true;
     }
   }
 
@@ -133,6 +145,7 @@ export class RunState {
       }
       if (result.restarted) return false;
       for (const event of result.events) this.ingest(event);
+      this.summariesIn.set(file, (this.summariesIn.get(file) ?? 0) + result.events.filter((e) => e.summary).length);
       for (const d of result.damage) if (this.damage.length < MAX_WARNINGS) this.damage.push({ ...d, file });
       this.pending.set(file, result.pendingBytes);
     }
@@ -216,20 +229,18 @@ export class RunState {
     for (const [file, bytes] of this.pending) {
       if (bytes > 0) out.push(`${basename(file)}: ${bytes} bytes after the last complete record (a record being written, or a truncated file)`);
     }
+    for (const [file, n] of this.summariesIn) {
+      if (n === 0 && !this.pending.get(file)) out.push(`${basename(file)}: empty event file (no summaries in it yet)`);
+    }
     if (this.report?.error) out.push(this.report.error);
     if (this.config?.error) out.push(this.config.error);
     return out;
   }
 
-  /** The run's status: cnnlab's report (a 'running' run whose process is gone is shown as interrupted), else the hparams session end. */
+  /** The run's status: cnnlab's report (a 'running' run whose trainer is gone is interrupted, as `cnnlab runs` says), else the hparams session end. */
   async status(): Promise<{ status: RunStatus; message?: string }> {
     const report = this.cnnlabReport;
-    if (report) {
-      if (report.status === 'running' && !(await this.trainerAlive(report))) {
-        return { status: 'interrupted', message: 'The training process is no longer running (killed or crashed): continue it with cnnlab train --resume' };
-      }
-      return { status: report.status, ...(report.message ? { message: report.message } : {}) };
-    }
+    if (report) return liveRunStatus(this.dir, report);
     if (this.sessionEnd) {
       const map: Record<string, RunStatus> = { success: 'finished', failure: 'failed', running: 'interrupted' };
       return { status: map[this.sessionEnd.status] ?? 'unknown' };
@@ -237,24 +248,6 @@ export class RunState {
     // Another tool's run without a session end: live while it keeps writing.
     if (this.lastWallTime !== null && Date.now() / 1000 - this.lastWallTime < 120) return { status: 'running' };
     return { status: 'unknown' };
-  }
-
-  private async trainerAlive(report: RunReport): Promise<boolean> {
-    const updated = Date.parse(report.updatedAt);
-    if (Number.isFinite(updated) && Date.now() - updated < STALE_RUNNING_MS) return true;
-    let pid: number;
-    try {
-      pid = Number((await readFile(join(this.dir, '.lock'), 'utf8')).trim());
-    } catch {
-      return false;
-    }
-    if (!Number.isInteger(pid) || pid <= 0) return false;
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch (error) {
-      return (error as NodeJS.ErrnoException).code === 'EPERM';
-    }
   }
 
   /** Points after `since` (a cursor of this generation), or all of them. */

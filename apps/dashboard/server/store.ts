@@ -1,18 +1,22 @@
 import { join, relative, sep } from 'node:path';
 import { diagnoseFit } from '@cnnlab/analysis';
 import { listRuns } from '@cnnlab/tfevents';
-import { findRuns, fitOptionsOf, hparamsOf, type TrainConfig } from '@cnnlab/trainer';
+import { findRuns, fitOptionsOf, hparamsOf, IMAGES_PER_SECOND_STATISTIC, medianImagesPerSecond, type TrainConfig } from '@cnnlab/trainer';
 import { historyFromSeries } from './history.js';
 import { HttpError, logdirRoot, resolveRunPath } from './paths.js';
 import { RunState } from './run-state.js';
 import { seedGroupOf } from './seed-group.js';
 import type {
-  DiagnosisResponse, EpochMetrics, FitDiagnosis, HParamsColumn, HParamsResponse, HParamValue, RunHParams, RunSummary, RunsResponse,
+  DiagnosisResponse, EpochMetrics, FitDiagnosis, HParamsColumn, HParamsResponse, HParamValue, RunHParams, RunStatus, RunSummary, RunsResponse,
 } from './types.js';
 
 export interface RunStoreOptions {
   /** Minimum time between two scans of the logdir for new runs (default 1000 ms). */
   scanIntervalMs?: number;
+  /** How long the first GET /api/runs waits for a cold scan before answering with the runs read so far (default 400 ms). */
+  firstPageMs?: number;
+  /** Runs a sweep pruned (run name → why): shown with status 'pruned'. */
+  prunedTrials?: () => Promise<Map<string, string>>;
 }
 
 /**
@@ -20,6 +24,8 @@ export interface RunStoreOptions {
  * reading a thousand runs at once would hold every event of the logdir in memory at the same time.
  */
 const SCAN_CONCURRENCY = 2;
+/** How long the first GET /api/runs waits for a cold scan before answering with the runs read so far. */
+const FIRST_PAGE_MS = 400;
 
 async function eachLimited<T>(items: T[], limit: number, job: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -45,8 +51,14 @@ export class RunStore {
   /** The logdir's real path, or null while it does not exist. */
   private readonly rootPath: () => Promise<string | null>;
 
+  private readonly prunedTrials: () => Promise<Map<string, string>>;
+  private pruned = new Map<string, string>();
+  private readonly firstPageMs: number;
+
   constructor(logdir: string, options: RunStoreOptions = {}) {
     this.logdir = logdir;
+    this.prunedTrials = options.prunedTrials ?? (async () => new Map());
+    this.firstPageMs = options.firstPageMs ?? FIRST_PAGE_MS;
     this.scanIntervalMs = options.scanIntervalMs ?? 1000;
     this.rootPath = logdirRoot(logdir);
   }
@@ -103,7 +115,7 @@ export class RunStore {
       run = this.runs.get(key);
     }
     if (!run) throw new HttpError(404, `Unknown run "${name}": no event files or cnnlab run there`);
-    await run.update();
+    await Promise.all([run.update(), this.refreshPruned()]);
     return run;
   }
 
@@ -119,31 +131,61 @@ export class RunStore {
 
   /** Every run, as last scanned. */
   async all(): Promise<RunState[]> {
-    await this.whenScanned();
+    await Promise.all([this.whenScanned(), this.refreshPruned()]);
     return [...this.runs.values()];
+  }
+
+  /** A run's status: its own (interrupted when its trainer is gone), or 'pruned' when a sweep pruned it. */
+  async statusOf(run: RunState): Promise<{ status: RunStatus; message?: string }> {
+    const own = await run.status();
+    const pruned = this.pruned.get(run.name);
+    return pruned !== undefined && own.status !== 'running' ? { status: 'pruned', message: pruned } : own;
+  }
+
+  private async refreshPruned(): Promise<void> {
+    try {
+      this.pruned = await this.prunedTrials();
+    } catch (error) {
+      this.scanWarnings.push(`Could not read the sweeps' pruned trials: ${(error as Error).message}`);
+    }
   }
 
   /** summaryOf, computed again only when the run or its status changed. */
   private async summary(run: RunState): Promise<RunSummary> {
-    const { status, message } = await run.status();
-    const key = `${run.version}|${status}|${message ?? ''}`;
+    const own = await this.statusOf(run);
+    const key = `${run.version}|${own.status}|${own.message ?? ''}`;
     const cached = this.summaries.get(run);
     if (cached?.key === key) return cached.summary;
-    const summary = await summaryOf(run);
+    const summary = await summaryOf(run, own);
     this.summaries.set(run, { key, summary });
     return summary;
   }
 
-  async list(): Promise<RunsResponse> {
-    await this.whenScanned();
-    const runs = await Promise.all([...this.runs.values()].map((run) => this.summary(run)));
+  /**
+   * The runs, newest first (one page of them with offset/limit). During the first scan of a large logdir this
+   * answers within FIRST_PAGE_MS with the runs read so far and `loading: true`, so a first screen comes at once.
+   */
+  async list(page: { offset?: number; limit?: number } = {}): Promise<RunsResponse> {
+    const pruned = this.refreshPruned();
+    if (this.scanned === 0 && this.scanIntervalMs !== 0) {
+      const scan = this.scan();
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([scan, new Promise<void>((resolve) => (timer = setTimeout(resolve, this.firstPageMs)))]);
+      clearTimeout(timer);
+    } else await this.whenScanned();
+    await pruned;
+    const loading = this.scanned === 0;
+    const ready = [...this.runs.values()].filter((run) => !loading || run.readOnce);
+    const runs = await Promise.all(ready.map((run) => this.summary(run)));
     runs.sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? '') || a.name.localeCompare(b.name));
-    return { logdir: this.logdir, runs, warnings: this.scanWarnings };
+    const offset = page.offset ?? 0;
+    const paged = offset > 0 || page.limit !== undefined ? runs.slice(offset, page.limit === undefined ? undefined : offset + page.limit) : runs;
+    return { logdir: this.logdir, runs: paged, warnings: this.scanWarnings, loading, total: loading ? this.runs.size : runs.length, offset };
   }
 
   async hparams(): Promise<HParamsResponse> {
-    await this.whenScanned();
-    const runs = await Promise.all([...this.runs.values()].map((run) => hparamsOfRun(run)));
+    await Promise.all([this.whenScanned(), this.refreshPruned()]);
+    const runs = await Promise.all([...this.runs.values()].map(async (run) => hparamsOfRun(run, await this.statusOf(run))));
     runs.sort((a, b) => a.run.localeCompare(b.run));
     const columns = new Map<string, HParamValue[]>();
     for (const run of runs) {
@@ -176,7 +218,7 @@ const metricOrder = (name: string) => {
  * Diagnosed by @cnnlab/analysis with the run's own settings (its config's early-stopping patience and min-delta, as the trainer
  * does), so the dashboard and report.json say the same; `whatIfPatience` overrides the patience for the "what if" control.
  */
-export function diagnosisOf(run: RunState, whatIfPatience?: number): DiagnosisResponse {
+export function diagnosisOf(run: RunState, whatIfPatience?: number, runStatus?: RunStatus): DiagnosisResponse {
   const report = run.cnnlabReport;
   const config = run.configJson as { earlyStopping?: Partial<TrainConfig['earlyStopping']> } | null;
   const options = fitOptionsOf(config);
@@ -187,12 +229,22 @@ export function diagnosisOf(run: RunState, whatIfPatience?: number): DiagnosisRe
     source: whatIfPatience !== undefined ? 'what-if' : early ? 'config' : 'default',
     earlyStopping: typeof early?.enabled === 'boolean' ? early.enabled : null,
   };
-  const base = { run: run.name, warnings: run.warnings, settings };
+  const provisional = runStatus === 'running' || (runStatus === 'interrupted' && !reachedPlan(run));
+  const base = { run: run.name, warnings: run.warnings, settings, ...(runStatus ? { runStatus, provisional } : {}) };
   let history: EpochMetrics[];
   let source: DiagnosisResponse['source'];
   if (report) {
     history = report.history.map(({ epoch, trainLoss, trainAcc, valLoss, valAcc }) => ({ epoch, trainLoss, trainAcc, valLoss, valAcc }));
     source = 'report';
+    // No verdict above a chart that cannot draw the curves it is about.
+    const valPoints = run.roles.valLoss ? run.series.get(run.roles.valLoss)?.length ?? 0 : 0;
+    if (history.length > 0 && valPoints === 0 && run.eventFiles > 0) {
+      const why = run.damaged ? 'its event files are damaged' : 'its event files hold no validation-loss points';
+      return {
+        ...base, source, history, diagnosis: null,
+        message: `No diagnosis shown: ${why} (see the warnings), so the curves cannot be drawn. report.json's best epoch is ${report.bestEpoch ?? '–'}.`,
+      };
+    }
   } else {
     const roles = run.roles;
     if (!roles.valLoss || !roles.trainLoss) {
@@ -205,11 +257,23 @@ export function diagnosisOf(run: RunState, whatIfPatience?: number): DiagnosisRe
     source = 'events';
   }
   if (history.length === 0) return { ...base, source, history, diagnosis: null, message: 'No completed epoch yet.' };
-  return { ...base, source, history, diagnosis: diagnoseFit(history, { ...options, patience: settings.patience }) as FitDiagnosis };
+  const diagnosis = diagnoseFit(history, { ...options, patience: settings.patience }) as FitDiagnosis;
+  if (runStatus === 'interrupted' && provisional) diagnosis.verdict = `${interruptedPrefix(run, history.length)} ${diagnosis.verdict}`;
+  return { ...base, source, history, diagnosis };
 }
 
-async function summaryOf(run: RunState): Promise<RunSummary> {
-  const { status, message } = await run.status();
+/** Whether a cnnlab run trained all its planned epochs (an interrupted run that did is not provisional). */
+function reachedPlan(run: RunState): boolean {
+  const report = run.cnnlabReport;
+  return !!report && typeof report.epochsPlanned === 'number' && report.history.length >= report.epochsPlanned;
+}
+
+function interruptedPrefix(run: RunState, epochs: number): string {
+  const planned = run.cnnlabReport?.epochsPlanned;
+  return `Interrupted after epoch ${epochs}${typeof planned === 'number' ? ` of ${planned}` : ''}: this verdict is provisional (continue the run with cnnlab train --resume).`;
+}
+
+async function summaryOf(run: RunState, { status, message }: { status: RunStatus; message?: string }): Promise<RunSummary> {
   const report = run.cnnlabReport;
   let lastStep: number | null = null;
   for (const points of run.series.values()) {
@@ -228,11 +292,11 @@ async function summaryOf(run: RunState): Promise<RunSummary> {
     roles: run.roles,
     warnings: run.warnings,
     seedGroup: seedGroupOf(run.configJson),
+    imagesPerSecondStatistic: IMAGES_PER_SECOND_STATISTIC,
   };
-  const d = diagnosisOf(run);
-  const fit = d.diagnosis ? { status: d.diagnosis.status, verdict: d.diagnosis.verdict } : null;
+  const d = diagnosisOf(run, undefined, status);
+  const fit = d.diagnosis ? { status: d.diagnosis.status, verdict: d.diagnosis.verdict, provisional: d.provisional ?? false } : null;
   if (report) {
-    const last = report.history.at(-1);
     return {
       ...common,
       fit,
@@ -245,7 +309,7 @@ async function summaryOf(run: RunState): Promise<RunSummary> {
       bestValLoss: report.bestValLoss ?? null,
       testAcc: report.test?.accuracy ?? null,
       params: report.params?.trainable ?? null,
-      imagesPerSecond: last ? last.imagesPerSecond : null,
+      imagesPerSecond: medianImagesPerSecond(report.history),
       startedAt: report.startedAt ?? iso(run.firstWallTime),
     };
   }
@@ -290,8 +354,8 @@ function finalHParams(config: Record<string, unknown> | null): Record<string, HP
 }
 
 /** A run's hyper-parameters (hparams plugin session start, with cnnlab's config.json's final values over it; else config.json) and its final metrics. */
-export async function hparamsOfRun(run: RunState): Promise<RunHParams> {
-  const { status } = await run.status();
+export async function hparamsOfRun(run: RunState, known?: { status: RunStatus }): Promise<RunHParams> {
+  const { status } = known ?? (await run.status());
   const report = run.cnnlabReport;
   let source: RunHParams['source'] = null;
   let hparams: Record<string, HParamValue> = {};

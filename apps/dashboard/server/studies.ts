@@ -3,7 +3,7 @@ import { join, relative, sep } from 'node:path';
 import { readSearch, readSweep, SEARCH_FILE, SWEEP_FILE, type SearchState, type SweepState } from '@cnnlab/search';
 import { HttpError, logdirRoot, resolveRunPath } from './paths.js';
 import { searchDetail, searchShapeError, searchSummary } from './searches.js';
-import { sweepDetail, sweepShapeError, sweepSummary } from './sweeps.js';
+import { runName, sweepDetail, sweepShapeError, sweepSummary } from './sweeps.js';
 import type { SearchesResponse, SearchResponse, SearchSummary, SweepResponse, SweepsResponse, SweepSummary } from './types.js';
 
 /** Directories this deep below the logdir are not searched for sweep.json and search.json. */
@@ -149,6 +149,27 @@ export class StudyStore {
     } catch (error) {
       throw new HttpError(422, `${fileName(kind, key)}: not a ${kind} cnnlab can read: ${(error as Error).message}`);
     }
+  }
+
+  /**
+   * The runs of pruned sweep trials (run name relative to the logdir → why the sweep stopped them): their own
+   * report.json says 'finished' or 'stopped-early', the sweep that stopped them says 'pruned'.
+   */
+  async prunedTrials(): Promise<Map<string, string>> {
+    await this.scan();
+    const root = await this.rootPath();
+    const pruned = new Map<string, string>();
+    if (!root) return pruned;
+    for (const name of this.found.sweep) {
+      const dir = name === '.' ? root : join(root, ...name.split('/'));
+      const parsed = await this.read<SweepState>('sweep', name, dir).catch(() => null);
+      for (const t of parsed?.state?.trials ?? []) {
+        if (t.status !== 'pruned') continue;
+        const why = t.stopped ? `Pruned by the sweep after epoch ${t.stopped.epoch}: ${t.stopped.reason}` : 'Pruned by the sweep';
+        pruned.set(runName(name, t.dir ?? t.name), why);
+      }
+    }
+    return pruned;
   }
 
   async sweeps(): Promise<SweepsResponse> {

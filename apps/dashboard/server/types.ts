@@ -12,7 +12,10 @@ export type ComplexityRow = ComparisonRow;
 export type RunKind = 'cnnlab' | 'tensorboard';
 
 /** cnnlab's run statuses, plus 'unknown' for TensorBoard runs of other tools without a session end. */
-export type RunStatus = 'running' | 'finished' | 'stopped-early' | 'interrupted' | 'failed' | 'unknown';
+export type RunStatus = 'running' | 'finished' | 'stopped-early' | 'interrupted' | 'failed' | 'pruned' | 'unknown';
+
+/** The statistic `imagesPerSecond` is, everywhere in the API and in `cnnlab runs`. */
+export type ImagesPerSecondStatistic = 'median of epochs';
 
 export interface ScalarPoint {
   step: number;
@@ -47,7 +50,9 @@ export interface RunSummary {
   testAcc: number | null;
   /** Trainable parameters. */
   params: number | null;
+  /** Training throughput: the median over epochs of each epoch's images/s (`imagesPerSecondStatistic`). */
   imagesPerSecond: number | null;
+  imagesPerSecondStatistic?: ImagesPerSecondStatistic;
   /** ISO time the run started (report), or of its first event. */
   startedAt: string | null;
   /** Scalar tags found in the event files, sorted. */
@@ -62,15 +67,21 @@ export interface RunSummary {
   roles: CurveRoles;
   warnings: string[];
   /** @cnnlab/analysis's fit diagnosis with the run's own settings (as on its Curves card); null without one. */
-  fit: { status: FitDiagnosis['status']; verdict: string } | null;
+  fit: { status: FitDiagnosis['status']; verdict: string; provisional: boolean } | null;
   /** Equal for runs whose configs differ only by seed (null without a config): the Curves tab's mean ± band. */
   seedGroup: string | null;
 }
 
 export interface RunsResponse {
   logdir: string;
+  /** The runs read so far (all of them once `loading` is false), newest first; one page with ?offset=&limit=. */
   runs: RunSummary[];
   warnings: string[];
+  /** True while the first scan of the logdir is still reading runs: `runs` is a first part; ask again. */
+  loading?: boolean;
+  /** Runs found in the logdir (read or not), and where this page starts. */
+  total?: number;
+  offset?: number;
   /** Sweep and search directories (relative to the logdir): the Runs table groups their runs. */
   studies?: { sweeps: string[]; searches: string[] };
 }
@@ -83,6 +94,12 @@ export interface ScalarsResponse {
   series: Record<string, ScalarPoint[]>;
   roles: CurveRoles;
   warnings: string[];
+  /**
+   * Present when asked for ?points= (downsampled to at most that many points per tag, keeping each bucket's lowest
+   * and highest point, the first and the last) or a step range ?from=&to= (points in it only, at full resolution
+   * without ?points=). `totals`: the points of each tag in the range before downsampling.
+   */
+  sampling?: { method: 'min-max per bucket'; points: number | null; from: number | null; to: number | null; totals: Record<string, number> };
 }
 
 export interface DiagnosisResponse {
@@ -94,6 +111,13 @@ export interface DiagnosisResponse {
   /** Why there is no diagnosis. */
   message?: string;
   warnings: string[];
+  /** The run's status now ('interrupted' for a killed run, 'pruned' for a pruned sweep trial). */
+  runStatus?: RunStatus;
+  /**
+   * True while the run may still change its verdict: it is running, or it was interrupted before its planned epochs
+   * (the verdict then starts "Interrupted after epoch n of m: provisional.").
+   */
+  provisional?: boolean;
   /** What the diagnosis was computed with: the run's config (as the trainer), the defaults (no config), or a "what if" patience. */
   settings: { patience: number; minDelta: number; source: 'config' | 'default' | 'what-if'; earlyStopping: boolean | null };
 }

@@ -30,7 +30,7 @@ describe('GET /api/runs', () => {
     const a = body.runs.find((r) => r.name === 'group/lenet-a')!;
     expect(a).toMatchObject({
       kind: 'cnnlab', arch: 'lenet', status: 'finished', epochs: 10, epochsPlanned: 10, bestEpoch: 4, bestValAcc: 0.75, testAcc: 0.71,
-      params: 61706, imagesPerSecond: 1009, startedAt: '2025-01-02T03:04:05.000Z', lastStep: 10, eventFiles: 1,
+      params: 61706, imagesPerSecond: 1004.5, imagesPerSecondStatistic: 'median of epochs', startedAt: '2025-01-02T03:04:05.000Z', lastStep: 10, eventFiles: 1,
       roles: { trainLoss: 'train/loss', valLoss: 'val/loss', trainAcc: 'train/accuracy', valAcc: 'val/accuracy' },
     });
     expect(a.tags).toContain('perf/images_per_second');

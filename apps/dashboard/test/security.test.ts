@@ -1,6 +1,7 @@
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hostAllowed, hostnameOf } from '../server/host-check.js';
+import { hostAllowed, hostnameOf, parseHost } from '../server/host-check.js';
 import { startDashboard, type Dashboard } from '../server/index.js';
 import { tempDir, writeCnnlabRun } from './fixtures.js';
 
@@ -19,6 +20,17 @@ function get(port: number, path: string, host: string): Promise<{ status: number
     });
     req.on('error', reject);
     req.end();
+  });
+}
+
+/** The status code of a request written byte for byte. */
+function rawStatus(port: number, text: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(text));
+    let reply = '';
+    socket.on('data', (d) => (reply += d));
+    socket.on('end', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(reply)?.[1] ?? 0)));
+    socket.on('error', reject);
   });
 }
 
@@ -68,5 +80,23 @@ describe('Host header check (DNS rebinding) and Content-Security-Policy', () => 
     expect(hostAllowed('gpu-box:6006', { bound: '0.0.0.0' })).toBe(false);
     expect(hostAllowed('gpu-box:6006', { bound: 'gpu-box' })).toBe(true);
     expect(hostAllowed(undefined, { bound: '127.0.0.1' })).toBe(false);
+  });
+
+  it('refuses Host headers that are not uri-host[:port]: a name after the port, an empty one, a bad port or brackets', async () => {
+    for (const bad of ['127.0.0.1:6232.evil.example', 'localhost:6232.evil.example', '', '  ', 'localhost:', 'localhost:abc', 'localhost:99999',
+      '127.0.0.1 evil.example', '[::1]evil', '[::1', '[127.0.0.1]:80', 'local host', 'localhost:80:80', 'évil.localhost']) {
+      expect(parseHost(bad), bad).toBeNull();
+      expect(hostAllowed(bad, { bound: '127.0.0.1' }), bad).toBe(false);
+    }
+    expect(parseHost('LOCALHOST.:6232')).toBe('localhost');
+    expect(parseHost('[::1]')).toBe('::1');
+    const d = await startDashboard({ logdir, port: 0 });
+    started.push(d);
+    const suffixed = await get(d.port, '/api/runs', `127.0.0.1:${d.port}.evil.example`);
+    expect(suffixed.status).toBe(403);
+    expect(suffixed.body).not.toContain('lenet-a');
+    // An empty Host, sent as is (the http client would fill one in).
+    expect(await rawStatus(d.port, 'GET /api/runs HTTP/1.1\r\nHost: \r\nConnection: close\r\n\r\n')).toBe(403);
+    expect(await rawStatus(d.port, `GET /api/runs HTTP/1.1\r\nHost: 127.0.0.1:${d.port}\r\nConnection: close\r\n\r\n`)).toBe(200);
   });
 });

@@ -3,6 +3,7 @@ export { analyzeModel, ACTIVATION_MEMORY_NOTE, type AnalyzeOptions, type Complex
 export { denseLayersOf, type DenseLayerInfo } from './complexity/dense.js';
 export { compareArchitectures, sortRows, type CompareOptions, type ComparisonRow, type SortDirection } from './complexity/compare.js';
 export { diagnoseFit } from './fit/diagnose.js';
+export { improvesBest, improvementThreshold } from './fit/best-epoch.js';
 export type {
   EpochMetrics, FitOptions, FitDiagnosis, FitStatus, Overfitting, Underfitting, UnderfitReason, RecentRise, EpochGap,
 } from './fit/types.js';

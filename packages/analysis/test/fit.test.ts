@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diagnoseFit, type EpochMetrics } from '../src/index.js';
+import { diagnoseFit, improvesBest, type EpochMetrics } from '../src/index.js';
 import { densenetRun, resnet18Run } from './fixtures/runs.js';
 
 const curve = (train: number[], val: number[], extra: (i: number) => Partial<EpochMetrics> = () => ({})): EpochMetrics[] =>
@@ -203,5 +203,15 @@ describe('diagnoseFit on d2l runs', () => {
     const patient = diagnoseFit(densenetRun, { patience: 3 });
     expect(patient.status).toBe('inconclusive'); // the two-epoch rise is shorter than the patience
     expect(patient.bestEpoch).toBe(8);
+  });
+});
+
+describe('improvesBest', () => {
+  it('uses the same threshold as diagnoseFit and never takes a non-finite loss', () => {
+    expect(improvesBest(1, null, {})).toBe(true);
+    expect(improvesBest(0.999, 1, { minRelativeDelta: 0.005 })).toBe(false);
+    expect(improvesBest(0.99, 1, { minRelativeDelta: 0.005 })).toBe(true);
+    expect(improvesBest(0.95, 1, { minDelta: 0.1 })).toBe(false);
+    expect(improvesBest(Number.NaN, null, {})).toBe(false);
   });
 });

@@ -1,8 +1,10 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig, resolveTrainConfig, type RunReport } from '@cnnlab/trainer';
+import '@cnnlab/arch-lenet';
 import { cnnlab } from './run-cli.js';
 import { writeTinyCifar10 } from '../../../test-support/tiny-cifar.js';
 
@@ -34,22 +36,42 @@ describe('cnnlab train on a 3-channel data set with a 1-channel model', () => {
 });
 
 describe('cnnlab runs', () => {
-  it('shows the run’s mean throughput (all images over all seconds), not the last epoch’s', async () => {
+  it('shows the run’s median throughput over epochs (as the dashboard), not the mean or the last epoch’s', async () => {
     const runDir = join(dir, 'logdir-throughput', 'two-epochs');
     mkdirSync(runDir, { recursive: true });
     const epoch = (n: number, imagesPerSecond: number, seconds: number) => ({ epoch: n, trainLoss: 1, trainAcc: 0.5, valLoss: 1, valAcc: 0.5, lr: 0.1, seconds, imagesPerSecond });
     const report: RunReport = {
       name: 'two-epochs', arch: 'lenet', status: 'finished', startedAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:01:00.000Z',
       engine: { backend: 'wasm', threads: 2, simd: true }, dataset: { name: 'fashion-mnist', images: 100, train: 70, val: 20, test: 10 },
-      params: { trainable: 61706, total: 61706, macs: 1 }, epochsPlanned: 2,
-      // 3,000 images in 30 s, then 4,000 in 10 s: 7,000 / 40 s = 175 img/s (the last epoch alone: 400).
-      history: [epoch(1, 100, 30), epoch(2, 400, 10)],
+      params: { trainable: 61706, total: 61706, macs: 1 }, epochsPlanned: 3,
+      // 100, 300 and 400 img/s: the median is 300 (the mean, 10,000 images / 50 s, is 200; the last epoch 400).
+      history: [epoch(1, 100, 30), epoch(2, 300, 10), epoch(3, 400, 10)],
       bestEpoch: 2, bestValLoss: 1, bestValAcc: 0.5, diagnosis: null, resumes: 0,
     };
     writeFileSync(join(runDir, 'config.json'), JSON.stringify(resolveTrainConfig({ arch: 'lenet' })));
     writeFileSync(join(runDir, 'report.json'), JSON.stringify(report));
     const { out } = await cnnlab('runs', '--logdir', join(dir, 'logdir-throughput'));
-    expect(out).toMatch(/mean img\/s/);
-    expect(out).toMatch(/^two-epochs\s+lenet\s+finished\s+2\/2\s+2\s+0\.5000\s+-\s+61,706\s+175\s/m);
+    expect(out).toMatch(/median img\/s/);
+    expect(out).toMatch(/^two-epochs\s+lenet\s+finished\s+3\/3\s+2\s+0\.5000\s+-\s+61,706\s+300\s/m);
+  });
+
+  it('says "interrupted" for a run left "running" by a killed trainer (its lock names a dead process)', async () => {
+    const runDir = join(dir, 'logdir-killed', 'killed');
+    mkdirSync(runDir, { recursive: true });
+    const epoch = (n: number) => ({ epoch: n, trainLoss: 1, trainAcc: 0.5, valLoss: 1, valAcc: 0.5, lr: 0.1, seconds: 1, imagesPerSecond: 100 });
+    const report: RunReport = {
+      name: 'killed', arch: 'lenet', status: 'running', startedAt: '2026-01-01T00:00:00.000Z', updatedAt: new Date().toISOString(),
+      engine: { backend: 'wasm', threads: 2, simd: true }, dataset: { name: 'fashion-mnist', images: 100, train: 70, val: 20, test: 10 },
+      params: { trainable: 61706, total: 61706, macs: 1 }, epochsPlanned: 30,
+      history: [epoch(1), epoch(2)], bestEpoch: 1, bestValLoss: 1, bestValAcc: 0.5, diagnosis: null, resumes: 0,
+    };
+    writeFileSync(join(runDir, 'config.json'), JSON.stringify(resolveTrainConfig({ arch: 'lenet' })));
+    writeFileSync(join(runDir, 'report.json'), JSON.stringify(report));
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    writeFileSync(join(runDir, '.lock'), String(dead));
+    expect((await cnnlab('runs', '--logdir', join(dir, 'logdir-killed'))).out).toMatch(/^killed\s+lenet\s+interrupted\s+2\/30/m);
+    // A live trainer (this process holds the lock) is still running.
+    writeFileSync(join(runDir, '.lock'), String(process.pid));
+    expect((await cnnlab('runs', '--logdir', join(dir, 'logdir-killed'))).out).toMatch(/^killed\s+lenet\s+running\s+2\/30/m);
   });
 });

@@ -9,7 +9,8 @@ export { learningRate, updateSchedule, initialScheduleState, DEFAULT_SCHEDULE } 
 export type { ScheduleConfig, ScheduleName, ScheduleState } from './optim/schedule.js';
 export { CheckpointStore, encodeCheckpoint, decodeCheckpoint, CheckpointError } from './checkpoint.js';
 export { lockFile } from './lock.js';
-export { runPaths, assertRunDirectory, readConfig, readReport, findRuns, isRunDirectory, defaultRunName, meanImagesPerSecond } from './run-dir.js';
+export { liveRunStatus, lockHolderAlive, INTERRUPTED_MESSAGE } from './run-liveness.js';
+export { runPaths, assertRunDirectory, readConfig, readReport, findRuns, isRunDirectory, defaultRunName, meanImagesPerSecond, medianImagesPerSecond, IMAGES_PER_SECOND_STATISTIC } from './run-dir.js';
 export type { RunReport, RunStatus, EpochMetrics } from './run-dir.js';
 export { TAGS, hparamsOf, EXPERIMENT, LAYOUT, pruneEventsAfter } from './events.js';
 export { evaluateModel } from './evaluate.js';

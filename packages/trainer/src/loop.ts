@@ -4,7 +4,7 @@ import {
   captureStatus, captureStep, createModel, describeEngine, getDropoutState, initEngine, saveModel, setDropoutState, softmaxCrossEntropy, summarize, tf,
   type BackendChoice, type EngineInfo,
 } from '@cnnlab/core';
-import { diagnoseFit, type FitDiagnosis } from '@cnnlab/analysis';
+import { diagnoseFit, improvesBest, type FitDiagnosis } from '@cnnlab/analysis';
 import { fitOptionsOf } from './fit-options.js';
 import { CheckpointStore, encodeCheckpoint, type TensorEntry } from './checkpoint.js';
 import { lockFile } from './lock.js';
@@ -411,7 +411,7 @@ async function runLoop(ctx: LoopContext, hooks: TrainHooks): Promise<TrainResult
       };
       state.history.push(metrics);
       state.schedule = updateSchedule(config.schedule, state.schedule, val.loss);
-      const improved = state.early.bestValLoss === null || val.loss < state.early.bestValLoss - config.earlyStopping.minDelta;
+      const improved = improvesBest(val.loss, state.early.bestValLoss, fitOptionsOf(config));
       if (improved) state.early = { bestValLoss: val.loss, bestEpoch: metrics.epoch, badEpochs: 0 };
       else state.early.badEpochs += 1;
       const stopEarly = config.earlyStopping.enabled && state.early.badEpochs >= config.earlyStopping.patience;

@@ -55,6 +55,21 @@ export interface RunReport {
   group?: string;
 }
 
+/** The images/s statistic every view of a run shows (dashboard Runs and Pareto, `cnnlab runs`): its name. */
+export const IMAGES_PER_SECOND_STATISTIC = 'median of epochs' as const;
+
+/**
+ * A run's training throughput as shown everywhere: the median over its epochs of each epoch's images/s (an epoch
+ * is one sample; the median is not pulled by a first epoch that compiles kernels or a machine busy for one epoch).
+ * null before the first epoch.
+ */
+export function medianImagesPerSecond(history: readonly Pick<EpochMetrics, 'imagesPerSecond'>[]): number | null {
+  const values = history.map((m) => m.imagesPerSecond).filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (!values.length) return null;
+  const mid = values.length >> 1;
+  return values.length % 2 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
+}
+
 /** A run's mean training throughput: all images trained over all training seconds (null before the first epoch). */
 export function meanImagesPerSecond(history: readonly EpochMetrics[]): number | null {
   const seconds = history.reduce((n, m) => n + m.seconds, 0);

@@ -9,6 +9,20 @@ export interface BestEpoch {
   stop: number;
 }
 
+/** How much an epoch must beat the best validation loss by to improve on it: max(minDelta, minRelativeDelta·|best|). */
+export function improvementThreshold(best: number, o: { minDelta?: number; minRelativeDelta?: number }): number {
+  return Math.max(o.minDelta ?? 0, (o.minRelativeDelta ?? 0) * Math.abs(best));
+}
+
+/**
+ * Whether a validation loss improves on the best so far (null: none yet). The one rule for the best epoch: the
+ * trainer's early stopping and checkpoint of the best weights, report.json, and diagnoseFit with the same options.
+ */
+export function improvesBest(loss: number, best: number | null, o: { minDelta?: number; minRelativeDelta?: number }): boolean {
+  if (!Number.isFinite(loss)) return false;
+  return best === null || !Number.isFinite(best) || loss < best - improvementThreshold(best, o);
+}
+
 /**
  * Keras-style monitoring of validation loss: an epoch improves when it beats the
  * running best by more than `threshold(best)`; the best epoch is the last that did.

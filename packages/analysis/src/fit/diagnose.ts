@@ -1,4 +1,4 @@
-import { findBestEpoch } from './best-epoch.js';
+import { findBestEpoch, improvementThreshold } from './best-epoch.js';
 import { relativeSlope } from './trend.js';
 import type { EpochGap, EpochMetrics, FitDiagnosis, FitOptions, FitStatus, Overfitting, RecentRise, Underfitting, UnderfitReason } from './types.js';
 import { fitVerdict } from './verdict.js';
@@ -112,7 +112,7 @@ export function diagnoseFit(history: readonly EpochMetrics[], options: FitOption
   const h = history.filter(finite).sort((a, b) => a.epoch - b.epoch);
   const gaps = gapsOf(h);
   const empty = { bestEpoch: null, bestValLoss: null, minValLossEpoch: null, minValLoss: null, earlyStopEpoch: null };
-  const found = h.length > 0 ? findBestEpoch(h, (b) => Math.max(s.minDelta, s.minRelativeDelta * Math.abs(b)), s.patience) : null;
+  const found = h.length > 0 ? findBestEpoch(h, (b) => improvementThreshold(b, s), s.patience) : null;
   const bestFields = found
     ? {
       bestEpoch: h[found.best]!.epoch,

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import { diagnoseFit, type EpochMetrics, type FitDiagnosis } from '@cnnlab/analysis';
-import { assertRunDirectory, evaluateRun, findRuns, isRunDirectory, meanImagesPerSecond, predictImages, readReport, TAGS } from '@cnnlab/trainer';
+import { assertRunDirectory, evaluateRun, findRuns, isRunDirectory, liveRunStatus, medianImagesPerSecond, predictImages, readReport, TAGS } from '@cnnlab/trainer';
 import { readRunDirectory, scalarSeries } from '@cnnlab/tfevents';
 import { table, thousands } from '../table.js';
 
@@ -11,13 +11,21 @@ export function runsCommand(): Command {
     .option('--logdir <dir>', 'directory holding runs', 'runs')
     .option('--json', 'print JSON')
     .action((o: { logdir: string; json?: boolean }) => {
-      const runs = findRuns(o.logdir);
-      if (o.json) return console.log(JSON.stringify(runs.map((r) => ({ ...r.report, name: r.name, dir: r.dir, history: undefined })), null, 2));
+      // A 'running' report whose trainer is gone (killed: its lock names a dead process) is interrupted.
+      const runs = findRuns(o.logdir).map((r) => ({ ...r, report: { ...r.report, ...liveRunStatus(r.dir, r.report) } }));
+      if (o.json) {
+        return console.log(JSON.stringify(runs.map((r) => ({
+          ...r.report, name: r.name, dir: r.dir, history: undefined,
+          imagesPerSecond: medianImagesPerSecond(r.report.history), imagesPerSecondStatistic: 'median of epochs',
+        })), null, 2));
+      }
       if (!runs.length) return console.log(`No runs under ${o.logdir}. Start one with: cnnlab train --arch bn-lenet`);
-      console.log(table(['run', 'arch', 'status', 'epochs', 'best', 'best val acc', 'test acc', 'params', 'mean img/s', 'started'], runs.map(({ name, report: r }) => [
+      console.log(table(['run', 'arch', 'status', 'epochs', 'best', 'best val acc', 'test acc', 'params', 'median img/s', 'started'], runs.map(({ name, report: r }) => [
         name, r.arch, r.status, `${r.history.length}/${r.epochsPlanned}`, r.bestEpoch ?? '-', r.bestValAcc?.toFixed(4) ?? '-', r.test?.accuracy.toFixed(4) ?? '-',
-        thousands(r.params.trainable), meanImagesPerSecond(r.history)?.toFixed(0) ?? '-', r.startedAt.replace('T', ' ').slice(0, 19),
+        thousands(r.params.trainable), medianImagesPerSecond(r.history)?.toFixed(0) ?? '-', r.startedAt.replace('T', ' ').slice(0, 19),
       ]), { align: ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'] }));
+      if (runs.some((r) => r.report.status === 'interrupted')) console.log('\ninterrupted: the training process is gone (killed or crashed); continue with cnnlab train --resume <run>');
+      console.log('median img/s: the median over epochs of each epoch\'s training images per second (as the dashboard shows)');
     });
 }
 
