@@ -23,3 +23,7 @@ export type { Batch, BatchSourceOptions, ModelInputShape } from './batches.js';
 export { readImageFile, decodePng, encodePng } from './png.js';
 export type { DecodedImage } from './png.js';
 export { mulberry32, Mulberry32, hashSeed, shuffleInPlace, permutation } from './random.js';
+export {
+  loadImageFolder, openFolderCache, scanImageFolder, decodeImageFile, FolderCacheReader, applyBadImagePolicy, BAD_IMAGE_POLICIES, IMAGE_EXTENSIONS,
+} from './folder/index.js';
+export type { FolderDataset, FolderDatasetOptions, BadImagePolicy, FolderScan } from './folder/index.js';
