@@ -13,7 +13,7 @@ import { SummaryWriter } from '@cnnlab/tfevents';
 import { startDashboard, type Dashboard } from '../server/index.js';
 import { contrastRatio, deltaE } from '../src/lib/color-metrics.js';
 import { LEGEND_GREY } from '../src/lib/run-style.js';
-import { buildClient, DASHBOARD_ROOT, launchBrowser, MISSING_CHROMIUM, browserAvailable, runBrowserTests } from './browser.js';
+import { buildClient, DASHBOARD_ROOT, openBrowser, MISSING_CHROMIUM, browserAvailable, runBrowserTests } from './browser.js';
 import { writeCnnlabRun } from './fixtures.js';
 import { curve } from './scale-fixture.js';
 
@@ -31,7 +31,7 @@ describe.runIf(runBrowserTests)('runs table and curves views, in a browser', () 
   let dashboard: Dashboard | undefined;
   let context: BrowserContext | undefined;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
   const goto = async (hash: string) => {
     await page.goto(`${dashboard!.url}${hash}`);
     await page.reload();
@@ -59,11 +59,7 @@ describe.runIf(runBrowserTests)('runs table and curves views, in a browser', () 
     utimesSync(join(killed, 'report.json'), old, old);
     await built;
     dashboard = await startDashboard({ logdir, port: 0, clientDir: join(work, 'client') });
-    context = await launchBrowser(join(work, 'profile'));
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => void (m.type() === 'error' && pageErrors.push(m.text())));
+    ({ context, page, errors: pageErrors } = await openBrowser(join(work, 'profile')));
   }, 180_000);
 
   afterAll(async () => {
