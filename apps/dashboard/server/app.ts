@@ -9,6 +9,10 @@ import { costsOf } from './costs.js';
 import { downloadName, scalarsCsv, scalarsJson } from './export.js';
 import { checkHost, CONTENT_SECURITY_POLICY } from './host-check.js';
 import { minMaxDownsample, stepRange } from './downsample.js';
+import { confusionOf } from './confusion.js';
+import { examplesImage, examplesOf } from './confusion-examples.js';
+import { mountImageRoutes } from './images.js';
+import { mountLrFindRoutes } from './lr-find.js';
 import { HttpError } from './paths.js';
 import { flagParam, intParam, numberParam, stringParam } from './query.js';
 import { ScalarsJsonCache } from './scalars-cache.js';
@@ -46,10 +50,16 @@ export function packageRoot(): string {
 }
 
 export const API_ENDPOINTS = [
-  'GET /api/runs?offset=<n>&limit=<n>',
+  'GET /api/runs?offset=<n>&limit=<n>&since=<version>',
   'GET /api/runs/:run/scalars?since=<cursor>&tags=<tag,tag>&points=<chart width>&from=<step>&to=<step>',
   'GET /api/runs/:run/diagnosis?patience=<what-if>',
   'GET /api/runs/:run/hparams',
+  'GET /api/runs/:run/confusion',
+  'GET /api/runs/:run/confusion/examples?true=<row>&pred=<column>',
+  'GET /api/runs/:run/confusion/examples.png?true=<row>&pred=<column>',
+  'GET /api/runs/:run/images',
+  'GET /api/runs/:run/images/:tag/:step?sample=<i>',
+  'GET /api/runs/:run/lr-find',
   'GET /api/runs/:run/export.csv',
   'GET /api/runs/:run/export.json',
   'GET /api/hparams',
@@ -118,7 +128,8 @@ export function createDashboardApp(o: DashboardAppOptions): express.Express {
   api.get('/runs', async (req, res) => {
     const offset = intParam(req.query, 'offset', 0, Number.MAX_SAFE_INTEGER) ?? 0;
     const limit = intParam(req.query, 'limit', 1, 100_000);
-    const [list, studyDirs] = await Promise.all([store.list({ offset, limit }), studies.dirs()]);
+    const since = stringParam(req.query, 'since') || undefined;
+    const [list, studyDirs] = await Promise.all([store.list({ offset, limit, since }), studies.dirs()]);
     res.json({ ...list, studies: studyDirs } satisfies RunsResponse);
   });
 
@@ -160,12 +171,29 @@ export function createDashboardApp(o: DashboardAppOptions): express.Express {
       if (!Number.isInteger(patience) || patience < 1) throw new HttpError(400, `patience must be a positive integer, got "${raw}"`);
     }
     const run = await store.get(req.params.run);
-    res.json(diagnosisOf(run, patience, (await store.statusOf(run)).status));
+    res.json(diagnosisOf(run, patience, store.statusOf(run).status));
   });
 
   api.get('/runs/:run/hparams', async (req, res) => {
     const run = await store.get(req.params.run);
-    res.json({ ...(await hparamsOfRun(run, await store.statusOf(run))), warnings: run.warnings });
+    res.json({ ...(await hparamsOfRun(run, store.statusOf(run))), warnings: run.warnings });
+  });
+
+  api.get('/runs/:run/confusion', async (req, res) => {
+    res.json(confusionOf(await store.get(req.params.run)));
+  });
+
+  api.get('/runs/:run/confusion/examples', async (req, res) => {
+    const run = await store.get(req.params.run);
+    res.json(examplesOf(run, confusionOf(run), req.query));
+  });
+
+  api.get('/runs/:run/confusion/examples.png', async (req, res) => {
+    const run = await store.get(req.params.run);
+    const png = examplesImage(run, confusionOf(run), req.query);
+    // The URL names the evaluation (examplesOf), so a new evaluation is a new URL.
+    res.type('png').setHeader('Cache-Control', 'private, max-age=86400');
+    res.send(png);
   });
 
   api.get('/runs/:run/export.csv', async (req, res) => {
@@ -224,6 +252,8 @@ export function createDashboardApp(o: DashboardAppOptions): express.Express {
   });
 
   mountQueueRoutes(api, o.logdir);
+  mountImageRoutes(api, (name) => store.get(name));
+  mountLrFindRoutes(api, (name) => store.get(name));
 
   api.use((req, _res, next) => next(new HttpError(404, `No such API endpoint: ${req.method} ${req.originalUrl.split('?')[0]}`)));
 

@@ -1,8 +1,5 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, extname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startServerWorker } from './worker-boot.js';
 import type { ComplexityRow, SummaryResponse } from './types.js';
 
 export type ComplexityJob =
@@ -11,23 +8,8 @@ export type ComplexityJob =
 export type ComplexityReply = { id: number; ok: true; value: ComplexityRow | SummaryResponse } | { id: number; ok: false; error: string };
 type JobInput = ComplexityJob extends infer J ? (J extends ComplexityJob ? Omit<J, 'id'> : never) : never;
 
-/** The worker's entry: complexity-worker.js next to this file, or .ts when the server runs from source. */
-function workerEntry(): { file: string; source: boolean } {
-  const here = fileURLToPath(import.meta.url);
-  const ext = extname(here);
-  const file = join(dirname(here), `complexity-worker${ext}`);
-  if (!existsSync(file)) throw new Error(`The complexity worker ${file} is missing: rebuild the dashboard (npm run build -w @cnnlab/dashboard)`);
-  return { file, source: ext === '.ts' };
-}
-
 function startWorker(): Worker {
-  const { file, source } = workerEntry();
-  if (!source) return new Worker(file);
-  // From source (tests, tsx): load the worker's TypeScript through tsx, with workspace packages read from source.
-  // tsx's ESM build of its API (require.resolve finds the CommonJS one, which cannot load .ts in a worker).
-  const api = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/esm/api')), 'index.mjs')).href;
-  const boot = `import(${JSON.stringify(api)}).then((t) => (t.tsImport ?? t.default.tsImport)(${JSON.stringify(pathToFileURL(file).href)}, ${JSON.stringify(import.meta.url)}))`;
-  return new Worker(boot, { eval: true, execArgv: ['--conditions=@cnnlab/source'] });
+  return startServerWorker('complexity-worker');
 }
 
 /**

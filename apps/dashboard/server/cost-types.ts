@@ -18,6 +18,12 @@ export interface CostPoint {
   bestValAcc: number | null;
   /** Measured once on the test split (cnnlab evaluate); null until then. */
   testAcc: number | null;
+  /** The training budget, so that like is compared with like: epochs trained (a run stopped early: the epochs it was given)… */
+  epochs: number;
+  /** …on a training split of this many images (report.json's dataset.train; null when unknown)… */
+  trainImages: number | null;
+  /** …of this dataset. */
+  dataset: string | null;
 }
 
 export interface CostsResponse {

@@ -18,12 +18,33 @@ export class PointColumn implements Iterable<StoredPoint> {
   length = 0;
 
   push(p: StoredPoint): void {
+    this.pushPoint(p.step, p.wallTime, p.value, p.seq);
+  }
+
+  /** `push` without a point object, for the scan's millions of points. */
+  pushPoint(step: number, wallTime: number, value: number, seq: number): void {
     if (this.length === this.steps.length) this.grow();
     const i = this.length++;
-    this.steps[i] = p.step;
-    this.wallTimes[i] = p.wallTime;
-    this.values[i] = p.value;
-    this.seqs[i] = p.seq;
+    this.steps[i] = step;
+    this.wallTimes[i] = wallTime;
+    this.values[i] = value;
+    this.seqs[i] = seq;
+  }
+
+  /** Removes every point with a step >= `step`, keeping the order of the rest; returns how many went. */
+  dropFromStep(step: number): number {
+    let kept = 0;
+    for (let i = 0; i < this.length; i++) {
+      if (this.steps[i]! >= step) continue;
+      this.steps[kept] = this.steps[i]!;
+      this.wallTimes[kept] = this.wallTimes[i]!;
+      this.values[kept] = this.values[i]!;
+      this.seqs[kept] = this.seqs[i]!;
+      kept++;
+    }
+    const dropped = this.length - kept;
+    this.length = kept;
+    return dropped;
   }
 
   /** The point at `index` (negative: from the end), or undefined. */

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
+import { setImmediate as yieldToRequests } from 'node:timers/promises';
 import { basename, join } from 'node:path';
-import { EventFileTail, listEventFiles, type Damage, type DecodedEvent } from '@cnnlab/tfevents';
+import { EventFileTail, listEventFiles, RestartRule, type Damage, type DecodedEvent, type EventSink } from '@cnnlab/tfevents';
 import type { TagMetadata } from '@cnnlab/tfevents';
 import { liveRunStatus, type RunReport, type TrainConfig } from '@cnnlab/trainer';
 import { curveRoles, type Point } from './history.js';
@@ -14,6 +15,11 @@ export type { StoredPoint } from './point-column.js';
 const INSTANCE = randomBytes(3).toString('hex');
 let generations = 0;
 const MAX_WARNINGS = 20;
+/**
+ * An event file is read this much at a time: a run of 100k points is decoded in parts, so a scan never holds
+ * all its events at once and requests are answered between the parts.
+ */
+const BYTES_PER_READ = 64 * 1024;
 
 interface JsonFile<T> {
   mtimeMs: number;
@@ -39,6 +45,7 @@ export class RunState {
   readonly dir: string;
   private tails = new Map<string, EventFileTail>();
   private tagMetadata: TagMetadata = new Map();
+  private restarts = new RestartRule();
   private generation = '';
   private seq = 0;
   readonly series = new Map<string, PointColumn>();
@@ -59,6 +66,15 @@ export class RunState {
   private rolesCache: { seq: string; roles: CurveRoles } | null = null;
   /** Whether the run's files have been read at least once (a cold scan lists only those). */
   readOnce = false;
+  /**
+   * False once evict() dropped the points (a logdir of 10k runs keeps only their summaries): the event files'
+   * sizes then say whether anything changed, and load() reads them again from the start.
+   */
+  private loaded = true;
+  private evictedSizes: Map<string, number> | null = null;
+  /** While reading evicted files again: points up to this seq were seen before (no new generation for them). */
+  private replayedSeq = 0;
+  private versionMemo: string | null = null;
 
   constructor(name: string, dir: string) {
     this.name = name;
@@ -72,8 +88,12 @@ export class RunState {
 
   /** Changes whenever anything the run's summary is made of changes: events, report.json, config.json, warnings. */
   get version(): string {
-    const file = (f: JsonFile<unknown> | null) => (f ? `${f.mtimeMs}:${f.size}` : '-');
-    return `${this.cursor}|${file(this.report)}|${file(this.config)}|${this.warnings.join('\n').length}`;
+    // Only an update changes it: a poll of 10k quiet runs asks for it 10k times.
+    if (this.versionMemo === null) {
+      const file = (f: JsonFile<unknown> | null) => (f ? `${f.mtimeMs}:${f.size}` : '-');
+      this.versionMemo = `${this.cursor}|${file(this.report)}|${file(this.config)}|${this.warnings.join('\n').length}`;
+    }
+    return this.versionMemo;
   }
 
   /** Whether damage was found in an event file (bad length or CRC, a truncated record). */
@@ -85,18 +105,53 @@ export class RunState {
     return this.tails.size;
   }
 
-  /** Reads what is new in the run's files. Calls run one after another. */
-  update(): Promise<void> {
-    const result = this.queue.then(() => this.updateOnce());
+  /**
+   * Reads what is new in the run's files. Calls run one after another. An evicted run is read again only when
+   * its event files changed or `load` asks for its points. With `maxBytes`, stops after about that many bytes of
+   * events and resolves false (call again for the rest): a scan reads a huge run in turns with the others.
+   */
+  update({ load = false, maxBytes = Infinity }: { load?: boolean; maxBytes?: number } = {}): Promise<boolean> {
+    const result = this.queue.then(() => this.updateOnce(load, maxBytes));
     this.queue = result.catch(() => undefined);
     return result;
   }
 
-  private reset(): void {
-    this.generation = `${INSTANCE}${(++generations).toString(36)}`;
+  /** Whether `series` holds the run's points (false after evict(), until the next load). */
+  get isLoaded(): boolean {
+    return this.loaded;
+  }
+
+  /** The points held in memory. */
+  get pointCount(): number {
+    let n = 0;
+    for (const points of this.series.values()) n += points.length;
+    return n;
+  }
+
+  /**
+   * Drops the points and the event file readers, keeping what the summary and status need (wall times, session,
+   * warnings, report and config) and each file's size to tell a change.
+   */
+  evict(): void {
+    if (!this.loaded) return;
+    const sizes = new Map<string, number>();
+    for (const [file, tail] of this.tails) sizes.set(file, tail.offset + (this.pending.get(file) ?? 0));
+    this.evictedSizes = sizes;
+    this.tails = new Map();
+    this.series.clear();
+    this.tagMetadata = new Map();
+    this.restarts = new RestartRule();
+    this.rolesCache = null;
+    this.loaded = false;
+  }
+
+  private reset(replay?: { generation: string; seq: number }): void {
+    this.generation = replay?.generation ?? `${INSTANCE}${(++generations).toString(36)}`;
+    this.replayedSeq = replay?.seq ?? 0;
     this.seq = 0;
     this.tails.clear();
     this.tagMetadata = new Map();
+    this.restarts = new RestartRule();
     this.series.clear();
     this.firstWallTime = this.lastWallTime = null;
     this.session = this.sessionEnd = null;
@@ -107,62 +162,122 @@ export class RunState {
     this.rolesCache = null;
   }
 
-  private async updateOnce(): Promise<void> {
+  private async updateOnce(load: boolean, maxBytes: number): Promise<boolean> {
+    const errorsBefore = this.errors;
     this.errors = [];
     try {
       await Promise.all([this.readReport(), this.readConfig()]);
+      if (!this.loaded) {
+        if (!load && (await this.unchangedSinceEvicted())) {
+          this.errors = errorsBefore;
+          return true;
+        }
+        const sizes = this.evictedSizes!;
+        // Read again from the start, the same bytes in the same order give the same seqs: cursors held by clients
+        // stay valid. Several files may have been read interleaved: then a new generation, everything afresh.
+        this.reset(sizes.size <= 1 ? { generation: this.generation, seq: this.seq } : undefined);
+        this.loaded = true;
+        this.evictedSizes = null;
+      }
       // One retry: a file rewritten between two polls is read again from the start.
       for (let attempt = 0; attempt < 2; attempt++) {
-        if (await this.pollEvents()) return;
+        const read = await this.pollEvents(maxBytes);
+        if (read !== 'restart') return read === 'all';
         this.reset();
       }
+      return true;
     } finally {
       this.readOnce = true;
+      this.versionMemo = null;
     }
   }
 
-  /** Polls every event file; false when a file shrank or vanished (the caller starts over). */
-  private async pollEvents(): Promise<boolean> {
+  /** Whether an evicted run's event files are the ones it had, at the sizes they had. */
+  private async unchangedSinceEvicted(): Promise<boolean> {
+    let files: string[];
+    try {
+      files = await listEventFiles(this.dir);
+    } catch {
+      return false;
+    }
+    const sizes = this.evictedSizes!;
+    if (files.length !== sizes.size) return false;
+    for (const file of files) {
+      const size = sizes.get(file);
+      if (size === undefined) return false;
+      try {
+        if ((await stat(file)).size !== size) return false;
+      } catch {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Polls every event file, in name order: 'part' when it stopped after `maxBytes`, 'restart' when a file shrank
+   * or vanished (the caller starts over).
+   */
+  private async pollEvents(maxBytes: number): Promise<'all' | 'part' | 'restart'> {
     let files: string[];
     try {
       files = await listEventFiles(this.dir);
     } catch (error) {
       this.errors.push(`Cannot list the run's files: ${(error as Error).message}`);
-      return true;
+      return 'all';
     }
     const present = new Set(files);
-    if ([...this.tails.keys()].some((f) => !present.has(f))) return false;
+    if ([...this.tails.keys()].some((f) => !present.has(f))) return 'restart';
+    let bytes = 0;
     for (const file of files) {
-      if (!this.tails.has(file)) this.tails.set(file, new EventFileTail(file, { tagMetadata: this.tagMetadata }));
+      if (!this.tails.has(file)) {
+        this.tails.set(file, new EventFileTail(file, { tagMetadata: this.tagMetadata, chunkSize: BYTES_PER_READ, maxBytesPerPoll: BYTES_PER_READ }));
+      }
     }
     for (const file of [...this.tails.keys()].sort()) {
-      let result;
-      try {
-        result = await this.tails.get(file)!.poll();
-      } catch (error) {
-        this.errors.push(`${basename(file)}: ${(error as Error).message}`);
-        continue;
+      const tail = this.tails.get(file)!;
+      for (let part = 0, more = true; more; part++) {
+        if (bytes >= maxBytes) return 'part';
+        if (part > 0) await yieldToRequests();
+        const from = tail.offset;
+        let result;
+        let summaries = 0;
+        const sink: EventSink = {
+          scalars: (step, wallTime, tags, values, count) => {
+            summaries++;
+            this.noteSummaryWallTime(wallTime);
+            for (let i = 0; i < count; i++) this.pushScalar(tags[i]!, step, wallTime, values[i]!);
+          },
+          event: (event) => {
+            if (event.summary) summaries++;
+            this.ingest(event);
+          },
+        };
+        try {
+          result = await tail.pollInto(sink);
+        } catch (error) {
+          this.errors.push(`${basename(file)}: ${(error as Error).message}`);
+          break;
+        }
+        if (result.restarted) return 'restart';
+        more = result.more;
+        bytes += tail.offset - from;
+        this.summariesIn.set(file, (this.summariesIn.get(file) ?? 0) + summaries);
+        for (const d of result.damage) if (this.damage.length < MAX_WARNINGS) this.damage.push({ ...d, file });
+        this.pending.set(file, result.pendingBytes);
       }
-      if (result.restarted) return false;
-      for (const event of result.events) this.ingest(event);
-      this.summariesIn.set(file, (this.summariesIn.get(file) ?? 0) + result.events.filter((e) => e.summary).length);
-      for (const d of result.damage) if (this.damage.length < MAX_WARNINGS) this.damage.push({ ...d, file });
-      this.pending.set(file, result.pendingBytes);
     }
-    return true;
+    return 'all';
   }
 
   private ingest(event: DecodedEvent): void {
+    const restart = this.restarts.restartStep(event);
+    if (restart !== undefined) this.purgeFrom(restart);
     // Wall times of summaries only: a writer stamps its file-version record when it opens the file.
-    if (event.summary && Number.isFinite(event.wallTime) && event.wallTime > 0) {
-      if (this.firstWallTime === null || event.wallTime < this.firstWallTime) this.firstWallTime = event.wallTime;
-      if (this.lastWallTime === null || event.wallTime > this.lastWallTime) this.lastWallTime = event.wallTime;
-    }
+    if (event.summary) this.noteSummaryWallTime(event.wallTime);
     for (const value of event.summary?.values ?? []) {
       if (value.kind === 'scalar') {
-        let points = this.series.get(value.tag);
-        if (!points) this.series.set(value.tag, (points = new PointColumn()));
-        points.push({ step: event.step, wallTime: event.wallTime, value: value.value, seq: ++this.seq });
+        this.pushScalar(value.tag, event.step, event.wallTime, value.value);
       } else if (value.kind === 'hparams') {
         const { sessionStartInfo, sessionEndInfo, experiment } = value.data;
         if (sessionStartInfo) {
@@ -179,6 +294,35 @@ export class RunState {
         }
         if (experiment) this.declaredMetrics = experiment.metricInfos.map((m) => m.name.tag).filter(Boolean);
       }
+    }
+  }
+
+  private noteSummaryWallTime(wallTime: number): void {
+    if (!Number.isFinite(wallTime) || wallTime <= 0) return;
+    if (this.firstWallTime === null || wallTime < this.firstWallTime) this.firstWallTime = wallTime;
+    if (this.lastWallTime === null || wallTime > this.lastWallTime) this.lastWallTime = wallTime;
+  }
+
+  private pushScalar(tag: string, step: number, wallTime: number, value: number): void {
+    let points = this.series.get(tag);
+    if (!points) this.series.set(tag, (points = new PointColumn()));
+    points.pushPoint(step, wallTime, value, ++this.seq);
+  }
+
+  /**
+   * A resumed run's restart record: the points it logged at or after `step` before the restart are orphans,
+   * as TensorBoard drops them. Clients holding them get the run afresh (a new generation).
+   */
+  private purgeFrom(step: number): void {
+    let dropped = 0;
+    for (const [tag, points] of this.series) {
+      dropped += points.dropFromStep(step);
+      if (points.length === 0) this.series.delete(tag);
+    }
+    // A restart read again after evict() was seen before: the clients' cursors already count it.
+    if (dropped > 0 && this.seq > this.replayedSeq) {
+      this.generation = `${INSTANCE}${(++generations).toString(36)}`;
+      this.rolesCache = null;
     }
   }
 
@@ -238,7 +382,7 @@ export class RunState {
   }
 
   /** The run's status: cnnlab's report (a 'running' run whose trainer is gone is interrupted, as `cnnlab runs` says), else the hparams session end. */
-  async status(): Promise<{ status: RunStatus; message?: string }> {
+  status(): { status: RunStatus; message?: string } {
     const report = this.cnnlabReport;
     if (report) return liveRunStatus(this.dir, report);
     if (this.sessionEnd) {

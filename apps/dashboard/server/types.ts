@@ -9,7 +9,8 @@ import type { LayerRow } from '@cnnlab/core';
 export type { EpochMetrics, FitDiagnosis, LayerRow };
 export type ComplexityRow = ComparisonRow;
 
-export type RunKind = 'cnnlab' | 'tensorboard';
+/** 'lr-find': a `cnnlab lr-find` result (a loss-vs-learning-rate curve, no epochs or verdict). */
+export type RunKind = 'cnnlab' | 'tensorboard' | 'lr-find';
 
 /** cnnlab's run statuses, plus 'unknown' for TensorBoard runs of other tools without a session end. */
 export type RunStatus = 'running' | 'finished' | 'stopped-early' | 'interrupted' | 'failed' | 'pruned' | 'unknown';
@@ -48,6 +49,8 @@ export interface RunSummary {
   bestValAcc: number | null;
   bestValLoss: number | null;
   testAcc: number | null;
+  /** How a cnnlab run split its data: seeded (70/20/10 by default), official (the data set's own test set) or folders (train/ val/ test/); null for other tools' runs. */
+  split: 'seeded' | 'official' | 'folders' | null;
   /** Trainable parameters. */
   params: number | null;
   /** Training throughput: the median over epochs of each epoch's images/s (`imagesPerSecondStatistic`). */
@@ -70,6 +73,8 @@ export interface RunSummary {
   fit: { status: FitDiagnosis['status']; verdict: string; provisional: boolean } | null;
   /** Equal for runs whose configs differ only by seed (null without a config): the Curves tab's mean ± band. */
   seedGroup: string | null;
+  /** An lr-find result's suggested rate (steepest descent), the minimum/10 rule's and the architecture's d2l rate. */
+  lrFind?: { suggestedLr: number; minimumOver10Lr: number; defaultLr: number };
 }
 
 export interface RunsResponse {
@@ -84,6 +89,14 @@ export interface RunsResponse {
   offset?: number;
   /** Sweep and search directories (relative to the logdir): the Runs table groups their runs. */
   studies?: { sweeps: string[]; searches: string[] };
+  /** The list's version: pass it as `since` to get only what changed after it. */
+  version?: string;
+  /**
+   * True when this answers `?since=` with a delta: `runs` are the runs whose summaries changed (new ones
+   * included), `removed` the names of runs gone; merge them into the list held. False: the whole list (or page).
+   */
+  delta?: boolean;
+  removed?: string[];
 }
 
 export interface ScalarsResponse {

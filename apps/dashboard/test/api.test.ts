@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { diagnoseFit } from '@cnnlab/analysis';
+import { SummaryWriter } from '@cnnlab/tfevents';
 import { createDashboardApp } from '../server/index.js';
 import type { DiagnosisResponse, HParamsResponse, RunsResponse, ScalarsResponse } from '../server/types.js';
 import { OVERFIT_HISTORY, tempDir, writeCnnlabRun, writeForeignRun } from './fixtures.js';
@@ -29,7 +30,7 @@ describe('GET /api/runs', () => {
     expect(body.runs.map((r) => r.name).sort()).toEqual(['group/lenet-a', 'lenet-b', 'pytorch/exp1']);
     const a = body.runs.find((r) => r.name === 'group/lenet-a')!;
     expect(a).toMatchObject({
-      kind: 'cnnlab', arch: 'lenet', status: 'finished', epochs: 10, epochsPlanned: 10, bestEpoch: 4, bestValAcc: 0.75, testAcc: 0.71,
+      kind: 'cnnlab', arch: 'lenet', status: 'finished', epochs: 10, epochsPlanned: 10, bestEpoch: 4, bestValAcc: 0.75, testAcc: 0.71, split: 'seeded',
       params: 61706, imagesPerSecond: 1004.5, imagesPerSecondStatistic: 'median of epochs', startedAt: '2025-01-02T03:04:05.000Z', lastStep: 10, eventFiles: 1,
       roles: { trainLoss: 'train/loss', valLoss: 'val/loss', trainAcc: 'train/accuracy', valAcc: 'val/accuracy' },
     });
@@ -243,6 +244,25 @@ describe('damaged and growing event files', () => {
     const next = (await request(app).get(`/api/runs/pruned/scalars?since=${first.cursor}`).expect(200)).body as ScalarsResponse;
     expect(next.reset).toBe(true);
     expect(next.series['Loss/train']!.length).toBeLessThan(4);
+  });
+});
+
+describe('a resumed run’s restart record (SessionLog START), as TensorBoard applies it', () => {
+  it('drops the points the killed process logged at or after the restart step, for a client holding them too', async () => {
+    const runDir = join(logdir, 'restarted');
+    const first = new SummaryWriter(runDir, { flushIntervalMs: 0 });
+    first.sessionStartLog(0);
+    for (let epoch = 1; epoch <= 4; epoch++) first.scalar('val/loss', epoch, epoch);
+    first.close();
+    const before = (await request(app).get('/api/runs/restarted/scalars').expect(200)).body as ScalarsResponse;
+    expect(before.series['val/loss']!.map((p) => p.step)).toEqual([1, 2, 3, 4]);
+    const resumed = new SummaryWriter(runDir, { flushIntervalMs: 0 });
+    resumed.sessionStartLog(3);
+    resumed.scalar('val/loss', 30, 3);
+    resumed.close();
+    const after = (await request(app).get(`/api/runs/restarted/scalars?since=${before.cursor}`).expect(200)).body as ScalarsResponse;
+    expect(after.reset).toBe(true);
+    expect(after.series['val/loss']!.map((p) => [p.step, p.value])).toEqual([[1, 1], [2, 2], [3, 30]]);
   });
 });
 

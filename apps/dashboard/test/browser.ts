@@ -3,10 +3,12 @@
  * client built by Vite. Without chromium the suites fail in CI (CI=true) and are skipped with a message elsewhere.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startDashboard, type Dashboard } from '../server/index.js';
 
 export const DASHBOARD_ROOT = dirname(import.meta.dirname);
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -47,4 +49,65 @@ export async function openBrowser(profileDir: string, viewport = { width: 1440, 
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
   return { context, page, errors };
+}
+
+/** Where the browser suites save screenshots: $DASHBOARD_SCREENSHOTS, $SCREENSHOTS_DIR, or apps/dashboard/screenshots/. */
+export const SCREENSHOTS = process.env.DASHBOARD_SCREENSHOTS ?? process.env.SCREENSHOTS_DIR ?? join(DASHBOARD_ROOT, 'screenshots');
+
+type Viewport = { width: number; height: number };
+
+export interface BrowserSessionOptions {
+  /** Writes the suite's runs into `logdir` while the client builds. */
+  writeRuns?: (logdir: string) => unknown;
+  viewport?: Viewport;
+}
+
+/** One suite's client build, dashboard and chromium; `close()` ends them all and removes the work directory. */
+export interface BrowserSession {
+  work: string;
+  logdir: string;
+  dashboard: Dashboard;
+  context: BrowserContext;
+  page: Page;
+  /** The page's errors and console errors. */
+  errors: string[];
+  /** Another browser with its own profile (a phone-sized one, say) and its errors, closed with the session. */
+  openPage(viewport: Viewport): Promise<{ page: Page; errors: string[] }>;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the client into a fresh temporary directory while `writeRuns` fills its logdir, starts the dashboard on a
+ * free port and opens chromium on it. A failure part-way closes what was already started.
+ */
+export async function browserSession(name: string, options: BrowserSessionOptions = {}): Promise<BrowserSession> {
+  if (!browserAvailable) throw new Error(MISSING_CHROMIUM);
+  const work = mkdtempSync(join(tmpdir(), `dashboard-${name}-`));
+  const logdir = join(work, 'runs');
+  const contexts: BrowserContext[] = [];
+  let dashboard: Dashboard | undefined;
+  const close = async () => {
+    for (const c of contexts.splice(0)) await c.close();
+    await dashboard?.close();
+    dashboard = undefined;
+    rmSync(work, { recursive: true, force: true });
+  };
+  const openPage = async (viewport: Viewport) => {
+    const opened = await openBrowser(join(work, `profile-${contexts.length}`), viewport);
+    contexts.push(opened.context);
+    return opened;
+  };
+  try {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const built = buildClient(join(work, 'client'));
+    built.catch(() => undefined);
+    await options.writeRuns?.(logdir);
+    await built;
+    dashboard = await startDashboard({ logdir, port: 0, clientDir: join(work, 'client') });
+    const { context, page, errors } = await openPage(options.viewport ?? { width: 1440, height: 900 });
+    return { work, logdir, dashboard, context, page, errors, openPage: async (viewport) => { const { page, errors } = await openPage(viewport); return { page, errors }; }, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
 }

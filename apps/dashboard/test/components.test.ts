@@ -13,7 +13,7 @@ import RunsTable from '../src/components/RunsTable.svelte';
 function run(name: string, o: Partial<RunSummary> = {}): RunSummary {
   return {
     name, kind: 'cnnlab', arch: 'lenet', status: 'finished', epochs: 10, epochsPlanned: 10, bestEpoch: 4, bestValAcc: 0.75, bestValLoss: 0.6,
-    testAcc: null, params: 61706, imagesPerSecond: 1200, startedAt: '2025-01-02T03:04:05.000Z', tags: ['train/loss', 'val/loss'], lastStep: 10,
+    testAcc: null, split: 'seeded', params: 61706, imagesPerSecond: 1200, startedAt: '2025-01-02T03:04:05.000Z', tags: ['train/loss', 'val/loss'], lastStep: 10,
     lastWallTime: 1_735_787_045, eventFiles: 1, cursor: 'x.1', roles: { trainLoss: 'train/loss', valLoss: 'val/loss' }, warnings: [], fit: null, seedGroup: null, ...o,
   };
 }
@@ -236,6 +236,14 @@ const DIAGNOSIS: DiagnosisResponse = {
 };
 
 describe('CurvesView', () => {
+  it('says "Loading runs…" while the server\'s first scan runs, and "No runs" only after it', async () => {
+    const view = render(CurvesView, { runs: [], selected: [], loading: true, onSelect: vi.fn() });
+    expect(screen.getByTestId('run-picker').textContent).toContain('Loading runs…');
+    expect(screen.getByTestId('run-picker').textContent).not.toContain('No runs in the logdir yet.');
+    await view.rerender({ runs: [], selected: [], loading: false, onSelect: vi.fn() });
+    expect(screen.getByTestId('run-picker').textContent).toContain('No runs in the logdir yet.');
+  });
+
   it('loads a run\'s scalars and diagnosis: curves, best-epoch marker, overfitting region, verdict', async () => {
     const fetchMock = mockApi({ '/api/runs/a-lenet/scalars': SCALARS, '/api/runs/a-lenet/diagnosis': DIAGNOSIS });
     render(CurvesView, { runs: RUNS, selected: ['a-lenet'], onSelect: vi.fn() });
@@ -247,7 +255,7 @@ describe('CurvesView', () => {
     expect(within(screen.getByTestId('accuracy-chart')).getAllByTestId('series-path')).toHaveLength(2);
     expect(screen.getAllByTestId('scalar-chart')).toHaveLength(1);
     expect(screen.getByTestId('fit-status').textContent).toBe('overfitting');
-    expect(fetchMock).toHaveBeenCalledWith('/api/runs/a-lenet/scalars', expect.anything());
+    expect(fetchMock).toHaveBeenCalledWith('/api/runs/a-lenet/scalars?points=2048', expect.anything());
   });
 
   it('asks for only what is new when the run list shows a new cursor', async () => {
@@ -260,12 +268,21 @@ describe('CurvesView', () => {
     });
     const next = vi.mocked(fetch);
     await view.rerender({ runs: RUNS.map((r) => (r.name === 'a-lenet' ? { ...r, cursor: 'x.2' } : r)), selected: ['a-lenet'], onSelect: vi.fn() });
-    await waitFor(() => expect(next).toHaveBeenCalledWith('/api/runs/a-lenet/scalars?since=x.1', expect.anything()));
-    expect(fetchMock).toHaveBeenCalledTimes(2);
+    await waitFor(() => expect(next).toHaveBeenCalledWith('/api/runs/a-lenet/scalars?since=x.1&points=2048', expect.anything()));
+    // The first load's curve requests: its scalars and its diagnosis, once each (its images are asked for apart).
+    expect(fetchMock.mock.calls.filter(([url]) => /\/(scalars|diagnosis)/.test(String(url)))).toHaveLength(2);
   });
 });
 
 describe('App', () => {
+  it('shows the runs read so far during the server\'s first scan, and says how many are still to come', async () => {
+    const routes: Record<string, unknown> = { '/api/runs': { logdir: '/data/runs', runs: RUNS.slice(0, 1), warnings: [], loading: true, total: 1200, offset: 0 } };
+    mockApi(routes);
+    render(App);
+    await waitFor(() => expect(screen.getAllByTestId('run-row')).toHaveLength(1));
+    expect(screen.getByTestId('scan-progress').textContent).toBe('Reading the logdir: 1 of 1,200 runs so far…');
+  });
+
   it('shows the runs table, then the complexity tab with its calculators', async () => {
     mockApi({
       '/api/runs': { logdir: '/data/runs', runs: RUNS, warnings: [] },

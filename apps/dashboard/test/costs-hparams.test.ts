@@ -25,6 +25,10 @@ describe('GET /api/costs', () => {
     expect(resnet.bestValAcc).toBeCloseTo(0.914, 10);
     expect(resnet.input).toEqual([1, 96, 96]);
     expect(body.points.find((p) => p.run === 'alexnet')!.testAcc).toBeNull();
+    // The training budget, so that the chart compares like with like: a promoted trial trained 4 epochs, the others 1.
+    expect(resnet).toMatchObject({ epochs: 10, trainImages: 700, dataset: 'fashion-mnist' });
+    expect(body.points.find((p) => p.run === 'sweeps/lenet-lr/trial-004')!.epochs).toBe(4);
+    expect(body.points.find((p) => p.run === 'sweeps/lenet-lr/trial-005')!.epochs).toBe(1);
     // Runs of other tools have no cost to show.
     expect(body.points.some((p) => p.run.startsWith('pytorch'))).toBe(false);
   });

@@ -4,17 +4,13 @@
  * hyper-parameters view (brushing, colour by metric, the final config's values).
  * Screenshots go to apps/dashboard/screenshots/ (git-ignored), or to $DASHBOARD_SCREENSHOTS.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { startDashboard, type Dashboard } from '../server/index.js';
-import { browserAvailable, buildClient, MISSING_CHROMIUM, openBrowser, runBrowserTests } from './browser.js';
+import type { Locator, Page } from 'playwright-core';
+import type { Dashboard } from '../server/index.js';
+import { browserAvailable, browserSession, MISSING_CHROMIUM, runBrowserTests, SCREENSHOTS, type BrowserSession } from './browser.js';
 import { writeForeignRun } from './fixtures.js';
 import { studyRuns, writeStudyRun, type StudyRun } from './study-fixtures.js';
-
-const SCREENSHOTS = process.env.DASHBOARD_SCREENSHOTS ?? join(dirname(import.meta.dirname), 'screenshots');
 
 /**
  * The runs no other run beats on both cost and accuracy (computed here independently of the client):
@@ -30,35 +26,31 @@ const attr = (locator: Locator, name: string) => locator.evaluateAll((els, n) =>
 if (!browserAvailable && !process.env.CI) console.warn(`Skipping the dashboard's cost and hyper-parameter browser tests. ${MISSING_CHROMIUM}`);
 
 describe.runIf(runBrowserTests)('cost, complexity and hyper-parameters in a browser', () => {
-  let work: string;
+  let session: BrowserSession | undefined;
   let dashboard: Dashboard | undefined;
-  let context: BrowserContext | undefined;
   let page: Page;
   let errors: string[];
   const runs = studyRuns();
 
   beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), 'dashboard-e2e-cost-'));
-    const logdir = join(work, 'runs');
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    const built = buildClient(join(work, 'client'));
-    built.catch(() => undefined);
-    for (const run of runs) writeStudyRun(logdir, run);
-    writeForeignRun(logdir, 'pytorch/baseline').writer.close();
-    await built;
-    dashboard = await startDashboard({ logdir, port: 0, clientDir: join(work, 'client') });
-    ({ context, page, errors } = await openBrowser(join(work, 'profile')));
+    session = await browserSession('e2e-cost', { writeRuns: (logdir) => {
+      for (const run of runs) writeStudyRun(logdir, run);
+      writeForeignRun(logdir, 'pytorch/baseline').writer.close();
+    } });
+    ({ dashboard, page, errors } = session);
   }, 120_000);
-
-  afterAll(async () => {
-    await context?.close();
-    await dashboard?.close();
-    if (work) rmSync(work, { recursive: true, force: true });
-  });
+  afterAll(() => session?.close());
 
   it('draws accuracy against parameters with the non-dominated runs on the frontier', async () => {
     await page.goto(`${dashboard!.url}#/complexity`);
     const points = page.getByTestId('pareto-point');
+    // By default only the runs of one budget (the eleven 10-epoch trainings, not the sweep's 1- and 4-epoch trials).
+    const tenEpochs = runs.filter((r) => r.options.epochs === 10);
+    await expect.poll(() => points.count(), { timeout: 30_000 }).toBe(tenEpochs.length);
+    expect(await page.getByTestId('pareto-budget').locator('option:checked').textContent()).toMatch(/^10 epochs on 700 training images \(fashion-mnist\)/);
+    const onDefault = page.locator('[data-testid=pareto-point][data-frontier=true]');
+    expect((await attr(onDefault, 'data-run')).sort()).toEqual(nonDominated(tenEpochs, (r) => r.params));
+    await page.getByTestId('pareto-budget').selectOption('all');
     await expect.poll(() => points.count()).toBe(runs.length);
     const onFrontier = page.locator('[data-testid=pareto-point][data-frontier=true]');
     const expected = nonDominated(runs, (r) => r.params);

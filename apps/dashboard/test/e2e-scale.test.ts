@@ -3,17 +3,14 @@
  * several runs compared (tooltip, labels, stable colours, zoom, tag filter, gaps, mean over seeds), and the phone layout.
  * One client build and one browser for all of it. Screenshots go to $SCREENSHOTS_DIR (default apps/dashboard/screenshots/).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { startDashboard, type Dashboard } from '../server/index.js';
-import { buildClient, DASHBOARD_ROOT, launchBrowser, MISSING_CHROMIUM, browserAvailable, runBrowserTests } from './browser.js';
-import { writeCnnlabRun } from './fixtures.js';
+import type { Locator, Page } from 'playwright-core';
+import type { Dashboard } from '../server/index.js';
+import { browserAvailable, browserSession, MISSING_CHROMIUM, runBrowserTests, SCREENSHOTS, type BrowserSession } from './browser.js';
+import { writeCnnlabRun, writeForeignRun } from './fixtures.js';
 import { curve, GAP_RUN, LONG_A, LONG_B, SEED_RUNS, SWEEP, TRIALS, writeScaleLogdir } from './scale-fixture.js';
 
-const SCREENSHOTS = process.env.SCREENSHOTS_DIR ?? join(DASHBOARD_ROOT, 'screenshots');
 if (!browserAvailable && !process.env.CI) console.warn(`Skipping the dashboard's browser tests at scale. ${MISSING_CHROMIUM}`);
 
 type Box = { x: number; y: number; width: number; height: number };
@@ -23,12 +20,11 @@ const boxOf = async (l: Locator) => (await l.boundingBox())!;
 const curvesHash = (runs: string[]) => `#/curves?runs=${runs.map((r) => encodeURIComponent(r)).join(',')}`;
 
 describe.runIf(runBrowserTests)('dashboard at scale, in a browser', () => {
-  let work: string;
+  let session: BrowserSession | undefined;
   let logdir: string;
   let dashboard: Dashboard | undefined;
-  let context: BrowserContext | undefined;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   async function shot(name: string, fullPage = true) {
     await page.evaluate(() => window.scrollTo(0, 0));
@@ -42,26 +38,10 @@ describe.runIf(runBrowserTests)('dashboard at scale, in a browser', () => {
   }
 
   beforeAll(async () => {
-    if (!browserAvailable) throw new Error(MISSING_CHROMIUM);
-    work = mkdtempSync(join(tmpdir(), 'dashboard-e2e-scale-'));
-    logdir = join(work, 'runs');
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    const built = buildClient(join(work, 'client'));
-    expect(writeScaleLogdir(logdir)).toHaveLength(30);
-    await built;
-    dashboard = await startDashboard({ logdir, port: 0, clientDir: join(work, 'client') });
-    context = await launchBrowser(join(work, 'profile'));
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => void (m.type() === 'error' && pageErrors.push(m.text())));
+    session = await browserSession('e2e-scale', { writeRuns: (dir) => expect(writeScaleLogdir(dir)).toHaveLength(30) });
+    ({ dashboard, logdir, page, errors: pageErrors } = session);
   }, 180_000);
-
-  afterAll(async () => {
-    await context?.close();
-    await dashboard?.close();
-    if (work) rmSync(work, { recursive: true, force: true });
-  });
+  afterAll(() => session?.close());
 
   it('groups the Runs table by sweep, search and folder, collapses the sweep, hides summary runs, filters by regex', async () => {
     await page.goto(dashboard!.url);
@@ -69,11 +49,12 @@ describe.runIf(runBrowserTests)('dashboard at scale, in a browser', () => {
     const sweep = page.locator(`[data-testid=group-row][data-group="${SWEEP}"]`);
     await sweep.waitFor();
     expect(await sweep.getAttribute('data-kind')).toBe('sweep');
+    // The scan streams runs in; wait for the whole logdir before counting.
+    await expect.poll(() => page.getByTestId('runs-count').textContent()).toBe('28 of 30 runs');
     expect(await sweep.textContent()).toContain('8 runs');
     // Sweeps and searches start collapsed; the EDF summary runs are hidden.
     expect(await page.locator(`[data-testid=run-row][data-run^="${SWEEP}/"]`).count()).toBe(0);
     expect(await page.locator('[data-testid=group-row][data-group="search/anynet"]').getAttribute('data-kind')).toBe('search');
-    expect(await page.getByTestId('runs-count').textContent()).toBe('28 of 30 runs');
     await shot('runs-sweep-collapsed.png');
 
     await sweep.getByTestId('group-toggle').click();
@@ -259,6 +240,35 @@ describe.runIf(runBrowserTests)('dashboard at scale, in a browser', () => {
     expect(await loss.getByTestId('series-band').count()).toBe(2);
     expect(await loss.getByTestId('legend-item').first().textContent()).toContain('mean of 3 seeds');
     await page.getByTestId('mean-seeds').uncheck();
+  });
+
+  it('polls only what changed: a run added while the page is open appears in the Runs table, a run that grows updates its row', async () => {
+    await page.goto(`${dashboard!.url}#/runs`);
+    await page.reload();
+    const row = (name: string) => page.locator(`[data-testid=run-row][data-run="${name}"]`);
+    // Only the rows in view are drawn: the filter keeps the new run in view wherever it sorts.
+    await page.getByTestId('runs-filter').fill('^(aab-live-run|lenet-baseline)$');
+    await row('lenet-baseline').waitFor();
+    const polls: string[] = [];
+    const onRequest = (r: { url: () => string }) => {
+      if (new URL(r.url()).pathname === '/api/runs') polls.push(new URL(r.url()).search);
+    };
+    page.on('request', onRequest);
+    const { writer } = writeForeignRun(logdir, 'aab-live-run', 3);
+    await row('aab-live-run').waitFor({ timeout: 15_000 });
+    expect(await row('aab-live-run').getByTestId('run-epochs').textContent()).toContain('3');
+    writer.scalars({ 'Loss/train': 0.5, 'Loss/val': 0.6, 'Accuracy/train': 0.8, 'Accuracy/val': 0.75 }, 4, { legacy: true, wallTime: 1_700_000_040 });
+    writer.close();
+    await expect.poll(async () => (await row('aab-live-run').getByTestId('run-epochs').textContent())?.trim(), { timeout: 15_000 }).toBe('4');
+    page.off('request', onRequest);
+    // Every poll asked for the changes since the version it held, not for the whole list.
+    expect(polls.length).toBeGreaterThan(0);
+    for (const q of polls) expect(q).toMatch(/^\?since=/);
+    // The rows the page holds are the server's whole list.
+    const whole = await page.evaluate(async () => ((await (await fetch('/api/runs')).json()) as { runs: { name: string }[] }).runs.map((r) => r.name));
+    expect(whole).toContain('aab-live-run');
+    await expect.poll(() => page.getByTestId('runs-count').textContent()).toBe(`2 of ${whole.length} runs`);
+    await page.getByTestId('runs-filter').fill('');
   });
 
   it('is usable on a 390px phone: no horizontal scroll, tabs clear of the logo, a compact run picker', async () => {

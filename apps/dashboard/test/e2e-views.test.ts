@@ -4,20 +4,18 @@
  * the curves above the fold, a per-batch chart that keeps its own units under an epoch zoom, and an interrupted run's
  * provisional card. Screenshots go to $SCREENSHOTS_DIR (default apps/dashboard/screenshots/).
  */
-import { mkdirSync, mkdtempSync, rmSync, utimesSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { SummaryWriter } from '@cnnlab/tfevents';
-import { startDashboard, type Dashboard } from '../server/index.js';
+import type { Dashboard } from '../server/index.js';
 import { contrastRatio, deltaE } from '../src/lib/color-metrics.js';
 import { LEGEND_GREY } from '../src/lib/run-style.js';
-import { buildClient, DASHBOARD_ROOT, openBrowser, MISSING_CHROMIUM, browserAvailable, runBrowserTests } from './browser.js';
+import { browserAvailable, browserSession, MISSING_CHROMIUM, runBrowserTests, SCREENSHOTS, type BrowserSession } from './browser.js';
 import { writeCnnlabRun } from './fixtures.js';
 import { curve } from './scale-fixture.js';
 
-const SCREENSHOTS = process.env.SCREENSHOTS_DIR ?? join(DASHBOARD_ROOT, 'screenshots');
 if (!browserAvailable && !process.env.CI) console.warn(`Skipping the dashboard's view-state browser tests. ${MISSING_CHROMIUM}`);
 
 const GRID = Array.from({ length: 30 }, (_, i) => `grid/run-${String(i).padStart(2, '0')}`);
@@ -26,10 +24,27 @@ const BATCH_RUN = 'batches/lenet-batch';
 const KILLED = 'killed/lenet-killed';
 const curvesHash = (runs: string[], extra = '') => `#/curves?runs=${runs.map((r) => encodeURIComponent(r)).join(',')}${extra}`;
 
+/** 30 runs in a grid of settings, a run with a per-batch loss, and one whose trainer died. */
+function writeViewRuns(logdir: string): void {
+  GRID.forEach((name, i) => writeCnnlabRun(logdir, name, {
+    history: curve({ seed: i + 1, floor: 0.3 + 0.01 * i, overfitFrom: i % 4 === 0 ? 7 : undefined }),
+    config: { lr: lrOf(i), batchSize: [64, 128, 256][i % 3]!, optimizer: i % 2 ? 'adam' : 'sgd' },
+    startedAt: `2025-02-01T${String(i % 24).padStart(2, '0')}:00:00.000Z`,
+  }));
+  // A run with a per-batch loss: 20 batches an epoch, steps counted in batches.
+  const dir = writeCnnlabRun(logdir, BATCH_RUN, { history: curve({ seed: 99, overfitFrom: 8 }) });
+  const w = new SummaryWriter(dir, { flushIntervalMs: 0, filenameSuffix: '.batches' });
+  for (let step = 1; step <= 12 * 20; step++) w.scalar('batch/train_loss', 1.5 * Math.exp(-step / 80) + 0.3, step, { wallTime: 1_738_000_000 + step });
+  w.close();
+  // A run whose trainer died: report.json says running, untouched for minutes, no live process.
+  const killed = writeCnnlabRun(logdir, KILLED, { history: curve({ seed: 5, epochs: 6 }), status: 'running' });
+  const old = new Date(Date.now() - 10 * 60_000);
+  utimesSync(join(killed, 'report.json'), old, old);
+}
+
 describe.runIf(runBrowserTests)('runs table and curves views, in a browser', () => {
-  let work: string;
+  let session: BrowserSession | undefined;
   let dashboard: Dashboard | undefined;
-  let context: BrowserContext | undefined;
   let page: Page;
   let pageErrors: string[] = [];
   const goto = async (hash: string) => {
@@ -38,35 +53,10 @@ describe.runIf(runBrowserTests)('runs table and curves views, in a browser', () 
   };
 
   beforeAll(async () => {
-    if (!browserAvailable) throw new Error(MISSING_CHROMIUM);
-    work = mkdtempSync(join(tmpdir(), 'dashboard-e2e-views-'));
-    const logdir = join(work, 'runs');
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    const built = buildClient(join(work, 'client'));
-    GRID.forEach((name, i) => writeCnnlabRun(logdir, name, {
-      history: curve({ seed: i + 1, floor: 0.3 + 0.01 * i, overfitFrom: i % 4 === 0 ? 7 : undefined }),
-      config: { lr: lrOf(i), batchSize: [64, 128, 256][i % 3]!, optimizer: i % 2 ? 'adam' : 'sgd' },
-      startedAt: `2025-02-01T${String(i % 24).padStart(2, '0')}:00:00.000Z`,
-    }));
-    // A run with a per-batch loss: 20 batches an epoch, steps counted in batches.
-    const dir = writeCnnlabRun(logdir, BATCH_RUN, { history: curve({ seed: 99, overfitFrom: 8 }) });
-    const w = new SummaryWriter(dir, { flushIntervalMs: 0, filenameSuffix: '.batches' });
-    for (let step = 1; step <= 12 * 20; step++) w.scalar('batch/train_loss', 1.5 * Math.exp(-step / 80) + 0.3, step, { wallTime: 1_738_000_000 + step });
-    w.close();
-    // A run whose trainer died: report.json says running, untouched for minutes, no live process.
-    const killed = writeCnnlabRun(logdir, KILLED, { history: curve({ seed: 5, epochs: 6 }), status: 'running' });
-    const old = new Date(Date.now() - 10 * 60_000);
-    utimesSync(join(killed, 'report.json'), old, old);
-    await built;
-    dashboard = await startDashboard({ logdir, port: 0, clientDir: join(work, 'client') });
-    ({ context, page, errors: pageErrors } = await openBrowser(join(work, 'profile')));
+    session = await browserSession('e2e-views', { writeRuns: writeViewRuns });
+    ({ dashboard, page, errors: pageErrors } = session);
   }, 180_000);
-
-  afterAll(async () => {
-    await context?.close();
-    await dashboard?.close();
-    if (work) rmSync(work, { recursive: true, force: true });
-  });
+  afterAll(() => session?.close());
 
   it('shows config keys as columns and filters by an expression, both kept in the URL', async () => {
     await goto(`#/runs?cols=lr,batch_size,optimizer&where=${encodeURIComponent('lr<0.05 && optimizer == "adam"')}`);

@@ -7,21 +7,18 @@
  * Needs /usr/bin/chromium (or CHROMIUM_PATH): `apt-get install -y chromium`. Without it the suite fails
  * in CI (CI=true) and is skipped with a message elsewhere.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { diagnoseFit } from '@cnnlab/analysis';
 import { SummaryWriter } from '@cnnlab/tfevents';
 import { evaluateRun, fitOptionsOf, readConfig, train, type RunReport } from '@cnnlab/trainer';
 import { runDesignSpaceSearch, runSweep } from '@cnnlab/search';
 import '@cnnlab/arch-lenet';
-import { startDashboard, type Dashboard } from '../server/index.js';
+import type { Dashboard } from '../server/index.js';
 import { dominanceText } from '../src/lib/edf.js';
-import { browserAvailable, buildClient, DASHBOARD_ROOT, launchBrowser, MISSING_CHROMIUM, runBrowserTests } from './browser.js';
-
-const SCREENSHOTS = join(DASHBOARD_ROOT, 'screenshots');
+import { browserAvailable, browserSession, MISSING_CHROMIUM, runBrowserTests, SCREENSHOTS, type BrowserSession } from './browser.js';
 
 /** A full-page screenshot from the top (the sticky header would otherwise sit where the page was scrolled to). */
 async function screenshot(page: Page, name: string): Promise<void> {
@@ -47,48 +44,35 @@ function writeForeignRun(logdir: string): void {
 }
 
 describe.runIf(runBrowserTests)('dashboard in a browser', () => {
-  let work: string;
+  let session: BrowserSession | undefined;
   let logdir: string;
   let dashboard: Dashboard | undefined;
-  let context: BrowserContext | undefined;
   let page: Page;
   let report: RunReport;
   let testAccuracy: number;
-  const pageErrors: string[] = [];
-
-  beforeAll(async () => {
-    if (!browserAvailable) throw new Error(MISSING_CHROMIUM);
-    work = mkdtempSync(join(tmpdir(), 'dashboard-e2e-'));
-    logdir = join(work, 'runs');
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    const built = buildClient(join(work, 'client'));
-    built.catch(() => undefined);
-    writeForeignRun(logdir);
+  let pageErrors: string[] = [];
+  /** A LeNet trained and evaluated by the real trainer, and a run of another tool. */
+  async function writeTrainedRuns(dir: string): Promise<void> {
+    writeForeignRun(dir);
     // LeNet with ReLU learns within a few epochs of 420 images (the book's sigmoid LeNet needs many more).
     ({ report } = await train({
-      arch: 'lenet', archOptions: { activation: 'relu' }, epochs: 5, dataset: { limit: 600 }, batchSize: 64, lr: 0.1, logEveryBatches: 2, logdir, name: 'lenet-fashion',
+      arch: 'lenet', archOptions: { activation: 'relu' }, epochs: 5, dataset: { limit: 600 }, batchSize: 64, lr: 0.1, logEveryBatches: 2, logdir: dir, name: 'lenet-fashion',
     }));
-    testAccuracy = (await evaluateRun(join(logdir, 'lenet-fashion'))).accuracy;
-    await built;
-    dashboard = await startDashboard({ logdir, port: 0, clientDir: join(work, 'client') });
-    context = await launchBrowser(join(work, 'profile'), { width: 1360, height: 900 });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => void (m.type() === 'error' && pageErrors.push(m.text())));
-  }, 90_000);
+    testAccuracy = (await evaluateRun(join(dir, 'lenet-fashion'))).accuracy;
+  }
 
-  afterAll(async () => {
-    await context?.close();
-    await dashboard?.close();
-    if (work) rmSync(work, { recursive: true, force: true });
-  });
+  beforeAll(async () => {
+    session = await browserSession('e2e', { writeRuns: writeTrainedRuns, viewport: { width: 1360, height: 900 } });
+    ({ dashboard, logdir, page, errors: pageErrors } = session);
+  }, 90_000);
+  afterAll(() => session?.close());
 
   it('lists both runs, with the cnnlab run\'s architecture and status', async () => {
     expect(report.status).toBe('finished');
     await page.goto(dashboard!.url);
     const rows = page.getByTestId('run-row');
-    await expect.poll(() => rows.count()).toBe(2);
+    // The Runs list is polled every 2 s: a first answer of a loaded machine's scan may hold one run.
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(2);
     const cnnlab = page.locator('[data-testid=run-row][data-run="lenet-fashion"]');
     expect(await cnnlab.getByTestId('run-arch').textContent()).toBe('lenet');
     expect(await cnnlab.getByTestId('status').textContent()).toBe('finished');
@@ -123,12 +107,19 @@ describe.runIf(runBrowserTests)('dashboard in a browser', () => {
     expect(await page.getByTestId('accuracy-chart').getByTestId('series-path').count()).toBe(2);
     await page.getByTestId('scalar-chart').first().waitFor();
     expect(page.url()).toContain('#/curves?runs=lenet-fashion');
+    // The confusion matrix the real evaluation wrote into report.json, count for count, every test image in it.
+    const { test } = JSON.parse(readFileSync(join(logdir, 'lenet-fashion', 'report.json'), 'utf8')) as RunReport;
+    const cells = page.getByTestId('confusion').getByTestId('confusion-cell');
+    await expect.poll(() => cells.count(), { timeout: 20_000 }).toBe(test!.classes.length ** 2);
+    const counts = (await cells.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count')))));
+    expect(counts).toEqual(test!.confusion.flat());
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(report.dataset.test);
     await screenshot(page, '02-curves.png');
   });
 
   it('overlays several runs, shades overfitting, smooths, and switches axes', async () => {
     await page.getByTestId('run-picker').locator('label[data-run="pytorch/resnet-baseline"]').click();
-    await expect.poll(() => page.getByTestId('loss-chart').getByTestId('series-path').count()).toBe(4);
+    await expect.poll(() => page.getByTestId('loss-chart').getByTestId('series-path').count(), { timeout: 15_000 }).toBe(4);
     const region = page.getByTestId('loss-chart').getByTestId('overfit-region');
     await region.waitFor();
     expect(await region.textContent()).toContain('overfitting (pytorch/resnet-baseline)');

@@ -5,6 +5,8 @@ import { curveRoles, historyFromSeries } from '../server/history.js';
 import { formatBytes as fBytes, formatCount as fCount, formatMacs as fMacs, formatDuration, formatPercent } from '../src/lib/format.js';
 import { edfAt as searchEdfAt, reportThresholds } from '@cnnlab/search';
 import { dominanceText, edfAt, edfPoints, edfRange, edfThresholds } from '../src/lib/edf.js';
+import { rowShares, shareColor, stripThumbnailStyle, thumbnailZoom } from '../src/lib/confusion.js';
+import { axesThatFit, defaultAxes, MIN_AXIS_SPACING, plotMargins, plotWidth } from '../src/lib/pc-axes.js';
 import { formatHash, parseHash } from '../src/lib/route.js';
 import { linearTicks, logTicks, niceDomain, scale, tickLabel } from '../src/lib/scale.js';
 import { smooth } from '../src/lib/smooth.js';
@@ -91,6 +93,38 @@ describe('routes', () => {
     expect(parseHash(formatHash({ tab: 'search', search: '.' }))).toMatchObject({ tab: 'search', search: '.' });
     expect(formatHash({ tab: 'runs', sweep: 'x', search: 'y' })).toBe('#/runs');
   });
+
+  it('keeps the hyper-parameters tab\'s chosen axes, and only there', () => {
+    const hash = formatHash({ tab: 'hparams', axes: ['arch', 'optimizer.lr', 'best_val_accuracy'] });
+    expect(hash).toBe('#/hparams?axes=arch,optimizer.lr,best_val_accuracy');
+    expect(parseHash(hash).axes).toEqual(['arch', 'optimizer.lr', 'best_val_accuracy']);
+    expect(formatHash({ tab: 'runs', axes: ['lr'] })).toBe('#/runs');
+    expect(parseHash('#/hparams').axes).toBeUndefined();
+  });
+});
+
+describe('parallel-coordinates axes', () => {
+  it('shows every differing hyper-parameter and metric when they fit', () => {
+    expect(defaultAxes(['arch', 'lr'], ['val_acc', 'val_loss'], 6, 'val_acc')).toEqual(['arch', 'lr', 'val_acc', 'val_loss']);
+  });
+
+  it('otherwise keeps the colouring metric and the first hyper-parameters that differ, hyper-parameters first', () => {
+    const hp = ['arch', 'batch_size', 'epochs', 'lr', 'optimizer'];
+    expect(defaultAxes(hp, ['val_loss', 'val_acc', 'test_acc'], 4, 'val_acc')).toEqual(['arch', 'batch_size', 'epochs', 'val_acc']);
+    expect(defaultAxes(['arch'], ['val_loss', 'val_acc', 'test_acc'], 3, 'val_acc')).toEqual(['arch', 'val_loss', 'val_acc']);
+    expect(defaultAxes(hp, [], 3)).toEqual(['arch', 'batch_size', 'epochs']);
+  });
+
+  it('fits as many axes as leave MIN_AXIS_SPACING between them, and widens the plot for more', () => {
+    const phone = 330;
+    const fit = axesThatFit(phone);
+    const { left, right } = plotMargins(phone);
+    expect((phone - left - right) / (fit - 1)).toBeGreaterThanOrEqual(MIN_AXIS_SPACING);
+    expect((phone - left - right) / fit).toBeLessThan(MIN_AXIS_SPACING);
+    expect(plotWidth(phone, fit)).toBe(phone);
+    expect(plotWidth(phone, fit + 3)).toBe(left + right + (fit + 2) * MIN_AXIS_SPACING);
+    expect(axesThatFit(1340)).toBeGreaterThan(15);
+  });
 });
 
 describe('EDF curves and the dominance statement', () => {
@@ -158,5 +192,31 @@ describe('curve roles and per-epoch history', () => {
       { epoch: 2, trainLoss: 1.5, valLoss: 1.7, valAcc: 0.6 },
       { epoch: 3, trainLoss: 1.2, valLoss: 1.6 },
     ]);
+  });
+});
+
+describe('confusion-matrix colours', () => {
+  it('normalises each row by its true class\'s images (a row of none stays 0)', () => {
+    expect(rowShares([[3, 1], [0, 0], [2, 6]])).toEqual([[0.75, 0.25], [0, 0], [0.25, 0.75]]);
+  });
+
+  it('goes from white (nothing) to deep blue (the whole row), darker with every share', () => {
+    expect(shareColor(0)).toBe('rgb(255,255,255)');
+    expect(shareColor(1)).toBe('rgb(30,64,175)');
+    const red = (c: string) => Number(c.slice(4).split(',')[0]);
+    const reds = [0.05, 0.2, 0.5, 0.8].map((v) => red(shareColor(v)));
+    expect(reds).toEqual([...reds].sort((a, b) => b - a));
+    expect(new Set(reds).size).toBe(4);
+  });
+});
+
+describe('confusion example thumbnails', () => {
+  it('enlarge by a whole factor to about 84 px: 3x for 28 px and 32 px, never below 1x', () => {
+    expect([thumbnailZoom(28, 28), thumbnailZoom(32, 32), thumbnailZoom(64, 48), thumbnailZoom(224, 224), thumbnailZoom(8, 8)]).toEqual([3, 3, 1, 1, 11]);
+  });
+
+  it('show thumbnail k of a strip by scaling the strip and shifting it k thumbnails left', () => {
+    expect(stripThumbnailStyle('/api/x.png?a=1', 2, 5, 28, 28, 3)).toBe('width:84px;height:84px;background-image:url("/api/x.png?a=1");background-size:420px 84px;background-position:-168px 0');
+    expect(stripThumbnailStyle('/q"', 0, 1, 2, 4, 2)).toBe('width:8px;height:4px;background-image:url("/q\\"");background-size:8px 4px;background-position:0px 0');
   });
 });

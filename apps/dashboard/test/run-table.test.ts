@@ -51,7 +51,7 @@ describe('expression filter', () => {
 function summary(name: string, o: Partial<RunSummary> = {}): RunSummary {
   return {
     name, kind: 'cnnlab', arch: 'lenet', status: 'finished', epochs: 10, epochsPlanned: 10, bestEpoch: 4, bestValAcc: 0.75, bestValLoss: 0.6,
-    testAcc: null, params: 61706, imagesPerSecond: 1200, startedAt: null, tags: [], lastStep: 10, lastWallTime: null, eventFiles: 1, cursor: 'x',
+    testAcc: null, split: 'seeded', params: 61706, imagesPerSecond: 1200, startedAt: null, tags: [], lastStep: 10, lastWallTime: null, eventFiles: 1, cursor: 'x',
     roles: {}, warnings: [], fit: null, seedGroup: null, ...o,
   };
 }
@@ -70,6 +70,7 @@ describe('run fields', () => {
     expect(fieldValue(r, 'final_val_loss')).toBe(0.5);
     expect(fieldValue(r, 'momentum')).toBeUndefined();
     expect(fieldValue(fieldsOf(summary('b', { testAcc: null }), undefined), 'test_acc')).toBeUndefined();
+    expect(fieldValue(fieldsOf(summary('c', { split: 'official' }), undefined), 'split')).toBe('official');
     expect(isSummaryField('val_acc')).toBe(true);
     expect(isSummaryField('lr')).toBe(false);
   });

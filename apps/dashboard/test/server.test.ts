@@ -46,3 +46,22 @@ describe('startDashboard', () => {
     await expect(fetch(`${d.url}api/runs`)).rejects.toThrow();
   });
 });
+
+describe('startDashboard with heapLimitMb (a worker thread with a capped heap)', () => {
+  it('serves the same API from the worker, reports a taken port, and closes the worker', async () => {
+    const inProcess = await startDashboard({ logdir, port: 0 });
+    started.push(inProcess);
+    const capped = await startDashboard({ logdir, port: 0, clientDir: client, heapLimitMb: 96 });
+    // Cursors name the serving instance (an earlier server's must not match): all else is the same.
+    const runs = async (d: Dashboard) =>
+      ((await (await fetch(`${d.url}api/runs`)).json()) as { runs: { name: string; cursor?: string }[] }).runs.map(({ cursor: _cursor, ...rest }) => rest);
+    expect(await runs(capped)).toEqual(await runs(inProcess));
+    expect((await runs(capped)).map((r) => r.name)).toEqual(['lenet-a']);
+    expect(await (await fetch(capped.url)).text()).toContain('built client');
+    await expect(startDashboard({ logdir, port: capped.port, heapLimitMb: 96 })).rejects.toThrow(`Port ${capped.port} on 127.0.0.1 is already in use`);
+    await expect(startDashboard({ logdir, port: 0, heapLimitMb: 8 })).rejects.toThrow('Invalid heap limit 8 MiB');
+    await capped.close();
+    await capped.close();
+    await expect(fetch(`${capped.url}api/runs`)).rejects.toThrow();
+  });
+});

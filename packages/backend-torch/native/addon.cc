@@ -14,6 +14,9 @@
 #include <c10/core/InferenceMode.h>
 #include <torch/csrc/api/include/torch/version.h>
 
+#include "cuda_probe.h"
+#include "torch_compat.h"
+
 #include <dlfcn.h>
 
 #include <chrono>
@@ -42,7 +45,7 @@ class CachingCpuAllocator final : public c10::Allocator {
   static constexpr size_t kAlign = 64;
   static constexpr size_t kHeader = 64;  // holds the block size, keeps data aligned
 
-  c10::DataPtr allocate(size_t n) const override {
+  c10::DataPtr allocate(size_t n) CNNLAB_ALLOCATE_CONST override {
     size_t size = n == 0 ? kAlign : (n + kAlign - 1) / kAlign * kAlign;
     void* base = nullptr;
     {
@@ -68,9 +71,7 @@ class CachingCpuAllocator final : public c10::Allocator {
 
   c10::DeleterFnPtr raw_deleter() const override { return &release; }
 
-#if TORCH_VERSION_MAJOR >= 2
-  void copy_data(void* dest, const void* src, std::size_t count) const override { std::memcpy(dest, src, count); }
-#endif
+  CNNLAB_ALLOCATOR_COPY_DATA
 
   static void release(void* data) { instance().put(static_cast<char*>(data) - kHeader); }
 
@@ -475,10 +476,10 @@ napi_value Call(napi_env env, napi_callback_info info) {
     }
     if (g_recorder) {
       torch::jit::Stack args = stack;
-      box->op.callBoxed(&stack);
+      cnnlab_compat::callBoxed(box->op, &stack);
       recordCall(box->op, args, stack);
     } else {
-      box->op.callBoxed(&stack);
+      cnnlab_compat::callBoxed(box->op, &stack);
     }
     if (stack.size() == 1) return fromIValue(env, stack[0]);
     napi_value out;
@@ -811,7 +812,7 @@ napi_value Replay(napi_env env, napi_callback_info info) {
         slots[instr.outs[0]] = finishTensor(slots[instr.args[0].slots[0]]);
       } else {
         for (const auto& arg : instr.args) stack.push_back(instantiate(arg, slots));
-        instr.op->callBoxed(&stack);
+        cnnlab_compat::callBoxed(*instr.op, &stack);
         size_t k = 0;
         for (const auto& v : stack) {
           if (v.isTensor()) { int s = instr.outs.at(k++); if (s >= 0) slots[s] = v.toTensor(); }
@@ -942,6 +943,20 @@ napi_value Init(napi_env env, napi_value exports) {
   napi_set_named_property(env, exports, "libtorchVersion", v);
   napi_get_boolean(env, at::hasCUDA(), &v);
   napi_set_named_property(env, exports, "cuda", v);
+  // CNNLAB_TORCH_DETERMINISTIC=1: libtorch's deterministic algorithms (the device kit's same-seed check).
+  if (const char* d = std::getenv("CNNLAB_TORCH_DETERMINISTIC"); d && std::string(d) == "1") cnnlab_compat::setDeterministic(true);
+  auto cudaProbe = cnnlab_cuda::probe();
+  napi_get_boolean(env, cudaProbe.built, &v);
+  napi_set_named_property(env, exports, "cudaBuilt", v);
+  napi_create_string_utf8(env, cudaProbe.driver.c_str(), cudaProbe.driver.size(), &v);
+  napi_set_named_property(env, exports, "cudaDriver", v);
+  napi_create_array_with_length(env, cudaProbe.gpus.size(), &v);
+  for (size_t i = 0; i < cudaProbe.gpus.size(); i++) {
+    napi_value name;
+    napi_create_string_utf8(env, cudaProbe.gpus[i].c_str(), cudaProbe.gpus[i].size(), &name);
+    napi_set_element(env, v, i, name);
+  }
+  napi_set_named_property(env, exports, "gpus", v);
   return exports;
 }
 

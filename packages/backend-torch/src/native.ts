@@ -16,6 +16,12 @@ export type ProgramHandle = { readonly __torchProgram: unique symbol };
 export interface TorchNative {
   libtorchVersion: string;
   cuda: boolean;
+  /** libtorch has its CUDA kernels (libtorch_cuda linked); see native/cuda_probe.h. */
+  cudaBuilt: boolean;
+  /** '' when the NVIDIA driver answered, else why it did not. */
+  cudaDriver: string;
+  /** GPU names the driver reports. */
+  gpus: string[];
   op(name: string, overload?: string): OpHandle;
   call(op: OpHandle, ...args: Arg[]): Result;
   fromBuffer(values: Float32Array | Int32Array | Uint8Array, shape: readonly number[], dtype: 'float32' | 'int32' | 'bool'): Handle;

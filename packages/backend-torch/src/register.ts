@@ -7,6 +7,9 @@ import { runOnCpu } from './fallback.js';
 import { registerTorchGradients } from './gradients.js';
 import { NotNative, type Ctx, type TorchKernelDef } from './kernels/context.js';
 import { convKernels } from './kernels/conv.js';
+import { withNativeNCHW } from './kernels/conv-nchw.js';
+import { depthwiseKernels } from './kernels/depthwise.js';
+import { spaceBatchKernels } from './kernels/space-batch.js';
 import { elementwiseKernels } from './kernels/elementwise.js';
 import { nnKernels } from './kernels/nn.js';
 import { optimKernels } from './kernels/optim.js';
@@ -29,7 +32,7 @@ export interface TorchBackendInfo {
   libtorchVersion: string;
 }
 
-export const NATIVE_KERNELS: readonly TorchKernelDef[] = [...elementwiseKernels, ...shapeKernels, ...convKernels, ...poolKernels, ...nnKernels, ...optimKernels];
+export const NATIVE_KERNELS: readonly TorchKernelDef[] = [...elementwiseKernels, ...shapeKernels, ...withNativeNCHW(convKernels), ...depthwiseKernels, ...spaceBatchKernels, ...poolKernels, ...nnKernels, ...optimKernels];
 
 /** Names of the tfjs kernels that run on libtorch (the rest run on the cpu backend, counted by torchFallbacks). */
 export function nativeKernelNames(): string[] {

@@ -20,7 +20,8 @@ describe.runIf(runTorchTests)('batch norm on torch', () => {
   };
   const weights = (c: number) => [rand([c], 1), tf.add(rand([c], 2), 0), rand([c], 3), tf.add(tf.abs(rand([c], 4)), 0.5)];
 
-  it.each([[[6, 5, 5, 4]], [[4, 6, 6, 24]], [[16, 7]]])('input %j: same output, gradients and moving averages as tfjs-layers on cpu', async (shape) => {
+  // [6,5,5,4] and [8,12,12,6] take the few-channel path (narrow-channels.ts), [4,6,6,24] ATen's channels-last batch norm.
+  it.each([[[6, 5, 5, 4]], [[8, 12, 12, 6]], [[4, 6, 6, 24]], [[16, 7]]])('input %j: same output, gradients and moving averages as tfjs-layers on cpu', async (shape) => {
     const c = shape.at(-1)!;
     await useBackend('cpu');
     const stock = tf.sequential({ layers: [tf.layers.batchNormalization({ momentum: 0.9, epsilon: 1e-5, inputShape: shape.slice(1) })] });

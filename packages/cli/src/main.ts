@@ -6,8 +6,10 @@ import { diagnoseCommand, evaluateCommand, predictCommand, runsCommand } from '.
 import { doctorCommand, eventsCommand } from './commands/tools.js';
 import { dashboardCommand } from './commands/dashboard.js';
 import { explainCommand } from './commands/explain.js';
+import { lrFindCommand } from './commands/lr-find.js';
 import { quickstartCommand } from './commands/quickstart.js';
 import { searchCommand, sweepCommand } from './commands/sweep.js';
+import { seedsCommand } from './commands/seeds.js';
 import { trainCommand } from './commands/train.js';
 import { workerCommand } from './commands/worker.js';
 
@@ -30,7 +32,7 @@ export function program(): Command {
       if (device !== undefined) process.env.CNNLAB_DEVICE = device;
     });
   for (const command of [trainCommand(), evaluateCommand(), predictCommand(), runsCommand(), diagnoseCommand(), listCommand(), summaryCommand(),
-    complexityCommand(), explainCommand(), sweepCommand(), searchCommand(), eventsCommand(), doctorCommand(), dashboardCommand(), quickstartCommand(), workerCommand()]) {
+    complexityCommand(), explainCommand(), sweepCommand(), searchCommand(), eventsCommand(), doctorCommand(), dashboardCommand(), quickstartCommand(), workerCommand(), lrFindCommand(), seedsCommand()]) {
     cli.addCommand(command);
   }
   return cli;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodePng, loadDataset } from '@cnnlab/trainer';
 import { probeTorchEngine, TORCH_INSTALL_LINES } from '@cnnlab/core';
-import { engineMessage } from '../src/commands/quickstart.js';
+import { curvesUrl, engineMessage, QUICKSTART_EPOCHS, quickstartEpochs } from '../src/commands/quickstart.js';
 import { cnnlab } from './run-cli.js';
 
 let dir: string;
@@ -61,8 +61,9 @@ describe('cnnlab', () => {
     const probe = await probeTorchEngine();
     const { out } = await cnnlab('doctor');
     if (probe.available) {
-      expect(out).toContain(`torch:     usable: libtorch ${probe.libtorchVersion}, ${probe.cuda ? 'with CUDA' : 'CPU only'} (addon ${probe.addonPath})`);
+      expect(out).toContain(`torch:     usable: libtorch ${probe.libtorchVersion}, ${probe.cuda ? 'with CUDA' : probe.cudaBuild ? 'CUDA build, on the CPU' : 'CPU only'} (addon ${probe.addonPath})`);
       expect(out).not.toMatch(/^torch:\s+not usable/m);
+      expect(out).toContain(`cuda:      ${probe.cudaNote}`);
     } else {
       expect(out).toContain(`torch:     not usable: ${probe.reason!.split('\n')[0]}`);
       for (const line of TORCH_INSTALL_LINES) expect(out).toContain(line);
@@ -77,6 +78,21 @@ describe('cnnlab', () => {
       .toBe('Training on wasm (SIMD, 2 threads).\nFaster engines skipped: torch on cpu: @cnnlab/backend-torch not usable (libtorch not found).\nRun `cnnlab doctor` for the lines that install them.');
   });
 
+  it('quickstart trains ten epochs on torch, a short run elsewhere that says so, and the user\'s --epochs as given', () => {
+    expect(quickstartEpochs({ backend: 'torch' })).toEqual({ epochs: 10 });
+    const wasm = quickstartEpochs({ backend: 'wasm' });
+    expect(wasm.epochs).toBe(QUICKSTART_EPOCHS.fallback);
+    expect(wasm.epochs).toBeLessThan(10);
+    expect(wasm.note).toMatch(/^A short run of 3 epochs on the wasm engine .*too few to show overfitting.*trains 10/);
+    expect(quickstartEpochs({ backend: 'wasm' }, 8)).toEqual({ epochs: 8 });
+    expect(quickstartEpochs({ backend: 'torch' }, 2)).toEqual({ epochs: 2 });
+  });
+
+  it('quickstart opens the dashboard on its run\'s curves', () => {
+    expect(curvesUrl('http://127.0.0.1:6006/', 'runs', join('runs', 'bn-lenet-20261207-100000'))).toBe('http://127.0.0.1:6006/#/curves?runs=bn-lenet-20261207-100000');
+    expect(curvesUrl('http://127.0.0.1:6006', '/tmp/logs', '/tmp/logs/group/a b')).toBe('http://127.0.0.1:6006/#/curves?runs=group%2Fa%20b');
+  });
+
   it('rejects a --threads it cannot honour', async () => {
     expect((await cnnlab('--threads', '9', 'doctor')).err).toMatch(/--threads must be a whole number from 1 to 8, got "9"/);
     expect((await cnnlab('--threads', 'two', 'list')).err).toMatch(/--threads must be a whole number from 1 to 8, got "two"/);
@@ -86,6 +102,7 @@ describe('cnnlab', () => {
     expect((await cnnlab('train', '--lr', '-1')).err).toMatch(/--lr must be a number > 0, got "-1"/);
     expect((await cnnlab('train', '--arch', 'resnet19', '--logdir', dir)).err).toMatch(/Unknown architecture "resnet19". Did you mean: resnet18/);
     expect((await cnnlab('train', '--split', '70/20/20', '--logdir', dir)).err).toMatch(/split fractions must sum to 1/);
+    expect((await cnnlab('train', '--augment', 'crop:4,blur', '--logdir', dir)).err).toMatch(/augment "crop:4,blur": token "blur" is not an augmentation op or preset/);
     expect((await cnnlab('summary', 'lenet', '--input', '1,8,8')).err).toMatch(/cannot take input/);
     expect((await cnnlab('evaluate', join(dir, 'nope'))).err).toMatch(/Run directory not found: .*nope/);
   });
@@ -99,7 +116,7 @@ describe('cnnlab', () => {
     });
 
     it('is listed by runs and diagnosed', async () => {
-      expect((await cnnlab('runs', '--logdir', dir)).out).toMatch(/^cli-run\s+bn-lenet\s+finished\s+2\/2/m);
+      expect((await cnnlab('runs', '--logdir', dir)).out).toMatch(/^cli-run\s+bn-lenet\s+finished\s+seeded\s+2\/2/m);
       expect((await cnnlab('diagnose', run)).out).toMatch(/status: (insufficient-data|still-improving|good-fit|inconclusive|overfitting|underfitting)/);
     });
 

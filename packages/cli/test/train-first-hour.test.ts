@@ -52,7 +52,7 @@ describe('cnnlab runs', () => {
     writeFileSync(join(runDir, 'report.json'), JSON.stringify(report));
     const { out } = await cnnlab('runs', '--logdir', join(dir, 'logdir-throughput'));
     expect(out).toMatch(/median img\/s/);
-    expect(out).toMatch(/^two-epochs\s+lenet\s+finished\s+3\/3\s+2\s+0\.5000\s+-\s+61,706\s+300\s/m);
+    expect(out).toMatch(/^two-epochs\s+lenet\s+finished\s+seeded\s+3\/3\s+2\s+0\.5000\s+-\s+61,706\s+300\s/m);
   });
 
   it('says "interrupted" for a run left "running" by a killed trainer (its lock names a dead process)', async () => {
@@ -69,9 +69,9 @@ describe('cnnlab runs', () => {
     writeFileSync(join(runDir, 'report.json'), JSON.stringify(report));
     const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
     writeFileSync(join(runDir, '.lock'), String(dead));
-    expect((await cnnlab('runs', '--logdir', join(dir, 'logdir-killed'))).out).toMatch(/^killed\s+lenet\s+interrupted\s+2\/30/m);
+    expect((await cnnlab('runs', '--logdir', join(dir, 'logdir-killed'))).out).toMatch(/^killed\s+lenet\s+interrupted\s+seeded\s+2\/30/m);
     // A live trainer (this process holds the lock) is still running.
     writeFileSync(join(runDir, '.lock'), String(process.pid));
-    expect((await cnnlab('runs', '--logdir', join(dir, 'logdir-killed'))).out).toMatch(/^killed\s+lenet\s+running\s+2\/30/m);
+    expect((await cnnlab('runs', '--logdir', join(dir, 'logdir-killed'))).out).toMatch(/^killed\s+lenet\s+running\s+seeded\s+2\/30/m);
   });
 });

@@ -177,6 +177,26 @@ describe('the first convolution skips its input gradient', () => {
     expect(inputGrads.map((k) => k.inputShapes[1])).toEqual([[3, 3, 2, 2], [3, 3, 2, 2], [3, 3, 2, 2], [3, 3, 2, 2]]);
     tf.dispose(x);
   });
+
+  it.each(['wasm', 'cpu'])('runs as one FusedConv2D whose output, filter and bias gradients are conv2d + bias\'s (%s)', async (backend) => {
+    await tf.setBackend(backend);
+    const first = tinyNet().getLayer('stem.conv1');
+    expect(first.getWeights().map((w) => w.shape)).toEqual([[3, 3, 2, 8], [8]]);
+    const [kernel, bias] = first.trainableWeights.map((w) => w.read() as tf.Variable);
+    const x = tf.randomNormal([3, 14, 14, 2], 0, 1, 'float32', 5) as tf.Tensor4D;
+    const dy = tf.randomNormal(first.computeOutputShape(x.shape) as number[], 0, 1, 'float32', 6);
+    const loss = (y: tf.Tensor) => tf.sum(tf.mul(y, dy)) as tf.Scalar;
+    const profile = await tf.profile(() => tf.dispose(first.apply(x) as tf.Tensor));
+    expect(profile.kernels.map((k) => k.name).filter((n) => n.includes('Conv') && !n.endsWith('__op'))).toEqual(['FusedConv2D']);
+    const { grads } = tf.variableGrads(() => loss(first.apply(x) as tf.Tensor), [kernel!, bias!]);
+    const [dw, db] = tf.grads((w: tf.Tensor, b: tf.Tensor) => loss(tf.add(tf.conv2d(x, w as tf.Tensor4D, 2, 'valid'), b)))([kernel!, bias!]);
+    expect(tf.max(tf.abs(tf.sub(grads[kernel!.name]!, dw!))).dataSync()[0]).toBeLessThan(1e-4);
+    expect(tf.max(tf.abs(tf.sub(grads[bias!.name]!, db!))).dataSync()[0]).toBeLessThan(1e-4);
+    expect(tf.max(tf.abs(dw!)).dataSync()[0]).toBeGreaterThan(0.1);
+    const stock = tf.add(tf.conv2d(x, kernel as tf.Tensor4D, 2, 'valid'), bias!);
+    expect(tf.max(tf.abs(tf.sub(first.apply(x) as tf.Tensor, stock))).dataSync()[0]).toBeLessThan(1e-5);
+    await tf.setBackend('wasm');
+  });
 });
 
 describe('saving and loading', () => {

@@ -9,7 +9,7 @@ import type { InputShape } from '@cnnlab/core';
 import { lockFile, type TrainHooks, type TrainOptions } from '@cnnlab/trainer';
 import { compareEdfs, dominantSpace, edfCurve, edfSteps, summaryStats, type EdfPoint, type EdfRelation } from './edf.js';
 import { LocalTrialExecutor, type TrialExecutor, type TrialJob } from './executor.js';
-import { readJsonFile, sessionGroup, writeJsonFile, type EngineOptions } from './runner.js';
+import { readJsonFile, writeJsonFile, type EngineOptions } from './runner.js';
 import { canonicalJson, firstDifference, SweepSpecError } from './spec.js';
 
 export const SEARCH_FILE = 'search.json';
@@ -347,7 +347,7 @@ export async function runDesignSpaceSearch(o: DesignSpaceSearchOptions): Promise
     const byJob = new Map<string, SearchModel>();
     const jobs: TrialJob[] = order.filter((m) => m.status !== 'finished' && m.status !== 'failed').map((m) => {
       byJob.set(m.runDir, m);
-      return { id: m.runDir, name: m.runDir, runDir: join(dir, m.runDir), group: sessionGroup(dir, m.runDir), epochs: options.epochs, options: { ...options.train, archOptions: { stemChannels: m.config.stemChannels, stages: m.config.stages } } };
+      return { id: m.runDir, name: m.runDir, runDir: join(dir, m.runDir), epochs: options.epochs, options: { ...options.train, archOptions: { stemChannels: m.config.stemChannels, stages: m.config.stages } } };
     });
     let interrupted = false;
     await executor.runAll(jobs, {

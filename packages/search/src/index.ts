@@ -27,3 +27,8 @@ export { trainTo, trainingAction } from './runner.js';
 export { LocalTrialExecutor, QUEUE_FILE, readQueueSnapshot } from './executor.js';
 export type { TrialExecutor, TrialJob, TrialOutcome, TrialHandlers, QueueSnapshot } from './executor.js';
 export type { EngineOptions, TrainingAction } from './runner.js';
+export {
+  meanSd, seedMargins, MARGIN_METRICS, seedGroupsOfTrials, readableSlug, uniqueSlugs, SEED_PARAMETER, writeSeedMarginRun, readSeedMarginRecord,
+  SEED_MARGINS_FILE, SEED_TAGS, SEED_MARGIN_LAYOUT, writeSweepSeedMargins, seedRunDir, SEED_RUNS_DIR, writeRunSeedMargins, configDifferences, SeedMarginError,
+} from './seed-margins/index.js';
+export type { SeedEpoch, MarginBand, MarginEpoch, MarginMetricName, SeedTrial, SeedMember, SeedGroup, SeedMarginRecord, SeedRun } from './seed-margins/index.js';

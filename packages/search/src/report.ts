@@ -3,6 +3,7 @@ import { edfAt } from './edf.js';
 import type { SearchState } from './design-space.js';
 import type { QueueSnapshot } from './executor.js';
 import { describeParams } from './sampling.js';
+import { meanSd } from './seed-margins/stats.js';
 import { eligibleTrials, rankTrials, type SweepState } from './sweep.js';
 
 /** A plain-text table: numbers right-aligned. */
@@ -18,6 +19,18 @@ const f4 = (x: number | null | undefined) => (x === null || x === undefined ? '-
 const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 
 /** `cnnlab sweep report`: trials ranked by the sweep's metric, their hyper-parameters and metrics, and the chosen configuration. */
+/** Per seed group: the sweep's metric as mean ± sd over its seeds, and where its margin charts are. */
+function seedRunLines(state: SweepState): string[] {
+  const byName = new Map(state.trials.map((t) => [t.name, t]));
+  const metric = state.spec.metric === 'valLoss' ? 'best val loss' : 'best val acc';
+  return [`Across seeds (${metric}, mean ± sample sd; margin charts per epoch in TensorBoard's Custom Scalars):`, ...state.seedRuns!.map((r) => {
+    const values = r.trials.map((name) => byName.get(name)?.value).filter((v): v is number => typeof v === 'number');
+    const stats = values.length ? meanSd(values) : null;
+    const text = stats ? `${f4(stats.mean)}${stats.sd === null ? '' : ` ± ${f4(stats.sd)}`}` : '-';
+    return `  ${describeParams(r.params) || '(base)'}: ${text} over ${r.seeds.length} seeds — ${r.dir}`;
+  })];
+}
+
 export function formatSweepReport(state: SweepState, dir?: string): string {
   const { spec } = state;
   const paths = Object.keys(spec.parameters);
@@ -61,6 +74,7 @@ export function formatSweepReport(state: SweepState, dir?: string): string {
   }
   for (const t of state.trials.filter((x) => x.stopped)) lines.push(`${t.name}: ${t.stopped!.reason}`);
   for (const t of state.trials.filter((x) => x.status === 'failed')) lines.push(`${t.name} failed: ${t.message ?? ''}`);
+  if (state.seedRuns?.length) lines.push('', ...seedRunLines(state));
   return lines.join('\n');
 }
 

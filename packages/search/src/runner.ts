@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { writeFileAtomic, type BackendChoice } from '@cnnlab/core';
 import { isRunDirectory, readConfig, readReport, resumeRun, train, type RunReport, type TrainHooks, type TrainOptions } from '@cnnlab/trainer';
 
@@ -29,7 +29,7 @@ export function trainingAction(runDir: string, epochs: number): TrainingAction {
  * Trains, resumes or leaves the run in `runDir` so that it reaches `epochs`
  * epochs. A run that fails while training (e.g. a diverging loss) returns its
  * failed report with the error; other errors (data, configuration) are thrown.
- * `group` is the run's TensorBoard HParams session group (default: its name).
+ * `group` is the run's TensorBoard HParams session group (default '': its own run path).
  */
 export async function trainTo(
   runDir: string, options: TrainOptions, epochs: number, hooks: TrainHooks, engine: EngineOptions = {}, group?: string,
@@ -54,11 +54,6 @@ export async function trainTo(
     }
     throw error;
   }
-}
-
-/** A study's run as TensorBoard's HParams group: its path relative to the logdir holding the study (`<study>/<run>`), unique across studies. */
-export function sessionGroup(studyDir: string, runPath: string): string {
-  return `${basename(resolve(studyDir))}/${runPath}`;
 }
 
 /** Adds a note to a run's report.json message (e.g. why a sweep stopped it). */

@@ -84,7 +84,7 @@ export class SweepSpecError extends Error {
 
 /** Paths a parameter may set (besides `archOptions.<option>`), one per TrainOptions field. */
 export const PARAMETER_PATHS: readonly string[] = Object.freeze([
-  'arch', 'input', 'epochs', 'batchSize', 'microBatch', 'lr', 'seed', 'evalBatchSize', 'logEveryBatches', 'labelSmoothing', 'clipGrad.mode', 'clipGrad.max',
+  'arch', 'input', 'epochs', 'batchSize', 'microBatch', 'lr', 'seed', 'evalBatchSize', 'logEveryBatches', 'labelSmoothing', 'clipGrad.mode', 'clipGrad.max', 'augment', 'ema',
   'optimizer.name', 'optimizer.momentum', 'optimizer.nesterov', 'optimizer.weightDecay', 'optimizer.beta1', 'optimizer.beta2', 'optimizer.epsilon',
   'schedule.name', 'schedule.stepSize', 'schedule.gamma', 'schedule.minLr', 'schedule.warmupEpochs', 'schedule.warmupStart', 'schedule.patience', 'schedule.threshold',
   'earlyStopping.enabled', 'earlyStopping.patience', 'earlyStopping.minDelta', 'earlyStopping.restoreBest',

@@ -4,8 +4,9 @@ import {
   evaluateRun, readReport, resolveTrainConfig, type EpochMetrics, lockFile, type RunReport, type TrainHooks } from '@cnnlab/trainer';
 import { LocalTrialExecutor, type TrialExecutor, type TrialHandlers, type TrialJob, type TrialOutcome } from './executor.js';
 import { bestOf, firstMedianStop, halvingPromotion, halvingRungs, medianRuleDecision, metricSeries, isBetter, type MedianDecision } from './pruning.js';
-import { noteInReport, readJsonFile, sessionGroup, writeJsonFile, type EngineOptions } from './runner.js';
+import { noteInReport, readJsonFile, writeJsonFile, type EngineOptions } from './runner.js';
 import { describeParams, planTrials } from './sampling.js';
+import { writeSweepSeedMargins, type SeedRun } from './seed-margins/index.js';
 import { firstDifference, canonicalJson, SweepSpecError, trialOptions, validateSweepSpec, type ParamValue, type SweepSpec, type SweepSpecInput } from './spec.js';
 
 export const SWEEP_FILE = 'sweep.json';
@@ -74,6 +75,8 @@ export interface SweepState {
     /** The test split, measured once for this trial only after the sweep completed. */
     test?: { loss: number; accuracy: number; epoch: number; evaluatedAt: string };
   } | null;
+  /** Where `seed` is swept: one margin run (mean ± sd per epoch) per group of trials that differ only by it. */
+  seedRuns?: SeedRun[];
   message?: string;
 }
 
@@ -206,7 +209,18 @@ async function sweepLoop(spec: SweepSpec, planned: ReturnType<typeof planTrials>
     state.updatedAt = now();
     writeJsonFile(file, state);
   };
-  if (state.status === 'finished' && state.best && (!spec.test || state.best.test)) return state;
+  /** Brings the seed groups' margin runs up to date (a group that did not change is not rewritten). */
+  const writeSeedRuns = () => {
+    const seedRuns = writeSweepSeedMargins(dir, state.trials);
+    if (seedRuns.length || state.seedRuns) state.seedRuns = seedRuns;
+  };
+  if (state.status === 'finished' && state.best && (!spec.test || state.best.test)) {
+    // A sweep finished before margin runs existed gets them now.
+    const before = JSON.stringify(state.seedRuns);
+    writeSeedRuns();
+    if (JSON.stringify(state.seedRuns) !== before) save();
+    return state;
+  }
   state.status = 'running';
   delete state.message;
   save();
@@ -221,7 +235,7 @@ async function sweepLoop(spec: SweepSpec, planned: ReturnType<typeof planTrials>
   const byJob = new Map<string, TrialRecord>();
   const jobOf = (trial: TrialRecord, epochs: number): TrialJob => {
     const job = {
-      id: rungs ? `${trial.name}@e${epochs}` : trial.name, name: trial.name, runDir: join(dir, trial.dir), group: sessionGroup(dir, trial.dir),
+      id: rungs ? `${trial.name}@e${epochs}` : trial.name, name: trial.name, runDir: join(dir, trial.dir),
       options: trialOptions(spec, trial.params), epochs,
     };
     byJob.set(job.id, trial);
@@ -266,6 +280,7 @@ async function sweepLoop(spec: SweepSpec, planned: ReturnType<typeof planTrials>
       trial.status = 'finished';
     }
     if (status === 'stopped-early') trial.message = outcome.report.message;
+    writeSeedRuns();
     save();
     if (outcome.action !== 'skip' || trial.status !== 'finished') hooks.onTrialEnd?.(trial);
   };
@@ -274,6 +289,7 @@ async function sweepLoop(spec: SweepSpec, planned: ReturnType<typeof planTrials>
       const trial = byJob.get(job.id)!;
       if (!medianOf(job.epochs) || !decidable(trial) || !existsSync(join(job.runDir, 'report.json'))) return false;
       if (!replayMedian(trial, readReport(job.runDir))) return false;
+      writeSeedRuns();
       save();
       hooks.onTrialEnd?.(trial);
       return true;
@@ -350,6 +366,7 @@ async function sweepLoop(spec: SweepSpec, planned: ReturnType<typeof planTrials>
     }
   }
 
+  writeSeedRuns();
   // Choose on validation metrics only; then measure the test split once, for the chosen trial.
   const best = rankTrials(state).find((t) => eligibleTrials(state).includes(t));
   if (!best) {

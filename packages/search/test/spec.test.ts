@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { resolveTrainConfig } from '@cnnlab/trainer';
 import { gridValues, loadSweepSpec, planTrials, trialOptions, validateSweepSpec, type SweepSpecInput } from '../src/index.js';
 import { GRID_SPEC, TINY } from './helpers/specs.js';
 
@@ -32,6 +33,7 @@ describe('sweep specs', () => {
     [{ pruning: { rule: 'hyperband' } }, /pruning\.rule must be "median" or "halving"/],
     [{ pruning: { rule: 'halving', eta: 1 } }, /pruning\.eta must be an integer ≥ 2/],
     [{ pruning: { rule: 'halving' }, parameters: { epochs: { values: [1, 2] } } }, /parameters\["epochs"\]: with successive halving the rungs set the epochs/],
+    [{ parameters: { augment: { values: ['standard', 'flip,blur'] } } }, /parameters\["augment"\]\.values\[1\] = "flip,blur": augment "flip,blur": token "blur" is not an augmentation op/],
     [{ base: { arch: 'no-such-net' } }, /base: Unknown architecture "no-such-net"/],
     [{ base: { ...base, lr: -1 } }, /base: lr must be a positive number, got -1/],
   ])('rejects %j with a clear error', (over, message) => {
@@ -41,6 +43,13 @@ describe('sweep specs', () => {
   it('checks every combination before training, naming the trial', () => {
     const s = validateSweepSpec(spec({ parameters: { 'optimizer.momentum': { values: [0, 0.9] }, 'optimizer.nesterov': { values: [true] } } }));
     expect(() => planTrials(s)).toThrow(/trial-000 \(optimizer\.momentum=0, optimizer\.nesterov=true\): optimizer\.nesterov needs a momentum > 0/);
+  });
+
+  it('searches augmentation as a dimension, each trial recording its canonical spec', () => {
+    const s = validateSweepSpec(spec({ parameters: { augment: { values: ['off', 'standard', 'crop:2,mixup:0.2'] } } }));
+    const trials = planTrials(s);
+    expect(trials.map((t) => t.params.augment)).toEqual(['off', 'standard', 'crop:2,mixup:0.2']);
+    expect(trials.map((t) => resolveTrainConfig(trialOptions(s, t.params)).augment)).toEqual(['off', 'crop:4,flip:0.5', 'crop:2,mixup:0.2']);
   });
 
   it('fills defaults', () => {
@@ -60,6 +69,12 @@ describe('sweep specs', () => {
     const options = trialOptions(validateSweepSpec({ ...GRID_SPEC, base: { ...GRID_SPEC.base, optimizer: 'sgd' } }), { 'optimizer.momentum': 0.9, 'archOptions.normPosition': 'after' });
     expect(options.optimizer).toEqual({ name: 'sgd', momentum: 0.9 });
     expect(options.archOptions).toEqual({ normPosition: 'after' });
+  });
+
+  it('sweeps the EMA decay, checked like the trainer checks it', () => {
+    const trials = planTrials(validateSweepSpec(spec({ parameters: { ema: { values: [0, 0.99, 0.999] } } })));
+    expect(trials.map((t) => trialOptions({ base }, t.params).ema)).toEqual([0, 0.99, 0.999]);
+    expect(() => planTrials(validateSweepSpec(spec({ parameters: { ema: { values: [1] } } })))).toThrow(/parameters\["ema"\]\.values\[0\] = 1: ema must be in \[0, 1\)/);
   });
 
   it('spaces grid ranges evenly or geometrically', () => {

@@ -6,11 +6,26 @@ import { encodeWith, writeMessage, WireType, type BinaryWriter } from './proto/w
 /** Tag of the layout record TensorBoard's custom-scalars plugin reads (it merges the layouts of all runs). */
 export const CUSTOM_SCALARS_LAYOUT_TAG = 'custom_scalars__config__';
 
-/** One chart: every scalar tag matching one of `tags` (regular expressions) is drawn in it, overlaid. */
-export interface LayoutChart {
+/** A multiline chart: every scalar tag matching one of `tags` (regular expressions) is drawn in it, overlaid. */
+export interface MultilineChart {
   title?: string;
   tags: readonly string[];
 }
+
+/** One band of a margin chart: the scalar tag `value` drawn as a line between the tags `lower` and `upper` (exact tag names, not regexes). */
+export interface MarginSeries {
+  value: string;
+  lower: string;
+  upper: string;
+}
+
+/** A margin chart: each series a line with a shaded band, e.g. the mean of seed repeats within ± one standard deviation. */
+export interface MarginChart {
+  title?: string;
+  margin: readonly MarginSeries[];
+}
+
+export type LayoutChart = MultilineChart | MarginChart;
 
 export interface LayoutCategory {
   title: string;
@@ -18,17 +33,37 @@ export interface LayoutCategory {
   closed?: boolean;
 }
 
-/** tensorboard.Layout (plugins/custom_scalar/layout.proto): version 1, category 2; Category: title 1, chart 2, closed 3; Chart: title 1, tag 2. */
+/*
+ * tensorboard.Layout, field numbers as in TensorBoard 2.20's plugins/custom_scalar/layout.proto:
+ * Layout { version 1, category 2 }; Category { title 1, chart 2, closed 3 };
+ * Chart { title 1, oneof content { MultilineChartContent multiline 2, MarginChartContent margin 3 } };
+ * MultilineChartContent { repeated string tag 1 }; MarginChartContent { repeated Series series 1 },
+ * Series { value 1, lower 2, upper 3 }.
+ */
+function writeChart(w: BinaryWriter, chart: LayoutChart): void {
+  if (chart.title) w.tag(1, WireType.LengthDelimited).string(chart.title);
+  if ('margin' in chart) {
+    writeMessage(w, 3, chart.margin, (mw, series) => {
+      for (const s of series) {
+        writeMessage(mw, 1, s, (sw, x) => {
+          sw.tag(1, WireType.LengthDelimited).string(x.value);
+          sw.tag(2, WireType.LengthDelimited).string(x.lower);
+          sw.tag(3, WireType.LengthDelimited).string(x.upper);
+        });
+      }
+    });
+  } else {
+    writeMessage(w, 2, chart.tags, (mw, tags) => {
+      for (const tag of tags) mw.tag(1, WireType.LengthDelimited).string(tag);
+    });
+  }
+}
+
 function writeLayout(w: BinaryWriter, categories: readonly LayoutCategory[]): void {
   for (const category of categories) {
     writeMessage(w, 2, category, (cw, c) => {
       if (c.title) cw.tag(1, WireType.LengthDelimited).string(c.title);
-      for (const chart of c.charts) {
-        writeMessage(cw, 2, chart, (chw, ch) => {
-          if (ch.title) chw.tag(1, WireType.LengthDelimited).string(ch.title);
-          for (const tag of ch.tags) chw.tag(2, WireType.LengthDelimited).string(tag);
-        });
-      }
+      for (const chart of c.charts) writeMessage(cw, 2, chart, writeChart);
       if (c.closed) cw.tag(3, WireType.Varint).bool(true);
     });
   }

@@ -3,6 +3,17 @@ import type { DecodedEvent } from './decoded-event.js';
 import { decodeEventRecord } from './decode-record.js';
 import type { TagMetadata } from './interpret-value.js';
 import { RecordScanner } from './record-scanner.js';
+import { ScalarRecordReader } from './scalar-record.js';
+
+/**
+ * Where `EventStream.takeInto` delivers a file's contents, in file order: each record of scalars only as its
+ * values (no objects made for it), every other record as its decoded event.
+ */
+export interface EventSink {
+  /** One scalars-only record: `values[i]` of `tags[i]` for i < count (the arrays are reused after the call). */
+  scalars(step: number, wallTime: number, tags: readonly string[], values: Float64Array, count: number, offset: number): void;
+  event(event: DecodedEvent): void;
+}
 
 /** Growable byte window over a file: bytes before the scanner's offset are dropped, new chunks are read in at the end. */
 export class ChunkBuffer {
@@ -54,6 +65,8 @@ export interface EventStreamOptions {
   tagMetadata?: TagMetadata;
   /** File offset to start at (default 0). */
   startOffset?: number;
+  /** Decode only the records (an Event's bytes, CRCs checked) this accepts: a reader that wants a few kinds skips the decoding of the rest. */
+  decodeIf?: (record: Uint8Array) => boolean;
 }
 
 /** Turns scanned bytes of one file into decoded events and damage reports. */
@@ -80,6 +93,7 @@ export class EventStream {
         this.report(item.damage);
         continue;
       }
+      if (this.options.decodeIf && !this.options.decodeIf(item.data)) continue;
       try {
         events.push(decodeEventRecord(item.data, item.offset, this.tagMetadata, this.file));
       } catch (error) {
@@ -95,6 +109,38 @@ export class EventStream {
     }
     return events;
   }
+
+  /**
+   * Like `take`, delivering to `sink` as it scans: scalars-only records are read from the bytes without decoding
+   * them into events (with the values `take` gives them); other records are decoded in full.
+   */
+  takeInto(buffer: ChunkBuffer, sink: EventSink): void {
+    const scalars = (this.scalarReader ??= new ScalarRecordReader(this.tagMetadata));
+    this.scanner.scanEach(
+      buffer.view,
+      buffer.base,
+      (bytes, start, length, offset) => {
+        if (this.options.decodeIf && !this.options.decodeIf(bytes.subarray(start, start + length))) return true;
+        if (scalars.read(bytes, start, start + length)) {
+          sink.scalars(scalars.step, scalars.wallTime, scalars.tags, scalars.values, scalars.count, offset);
+          return true;
+        }
+        let event: DecodedEvent;
+        try {
+          event = decodeEventRecord(bytes.slice(start, start + length), offset, this.tagMetadata, this.file);
+        } catch (error) {
+          const reason = error instanceof Error ? error.message : String(error);
+          this.report({ kind: 'bad-event', offset, length, message: `record is not an Event: ${reason}` });
+          return this.policy !== 'stop';
+        }
+        sink.event(event);
+        return true;
+      },
+      (damage) => this.report(damage),
+    );
+  }
+
+  private scalarReader: ScalarRecordReader | undefined;
 
   /** At the end of the file: reports a truncated last record. */
   finish(fileSize: number): void {

@@ -20,6 +20,8 @@ export interface HParamDefinition {
   domain?: { min: number; max: number } | readonly HParamValue[];
   displayName?: string;
   description?: string;
+  /** Whether the sessions' values differ: TensorBoard's HParams table shows such columns by default. */
+  differs?: boolean;
 }
 
 export interface MetricDefinition {
@@ -59,6 +61,7 @@ function hparamInfo(definition: HParamDefinition): HParamInfo {
   const info: HParamInfo = { name, type: definition.type ?? 'unset' };
   if (displayName) info.displayName = displayName;
   if (description) info.description = description;
+  if (definition.differs) info.differs = true;
   if (domain && 'min' in domain) {
     info.domainInterval = { minValue: domain.min, maxValue: domain.max };
     info.type = definition.type ?? 'float64';

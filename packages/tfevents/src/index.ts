@@ -16,7 +16,7 @@ export { computeHistogramBuckets, bucketsFromEdges, DEFAULT_BUCKET_COUNT } from 
 export type { HistogramBucket } from './histogram-buckets.js';
 export type { HParamValue, HParamDefinition, MetricDefinition, ExperimentConfig, SessionStartOptions } from './hparams.js';
 export { customScalarsValue, encodeLayout, CUSTOM_SCALARS_LAYOUT_TAG } from './custom-scalars.js';
-export type { LayoutCategory, LayoutChart } from './custom-scalars.js';
+export type { LayoutCategory, LayoutChart, MultilineChart, MarginChart, MarginSeries } from './custom-scalars.js';
 export { scalarValue, histogramValue, textValue, imageValue, hparamsValue } from './summary-values.js';
 export type { ImageSize } from './summary-values.js';
 
@@ -25,10 +25,13 @@ export { readEventFile, readEvents, readEventFileSync } from './reader.js';
 export type { ReadOptions, ReadResult } from './reader.js';
 export { EventFileTail } from './tail.js';
 export type { TailOptions, PollResult } from './tail.js';
+export type { EventSink } from './event-stream.js';
+export { ScalarRecordReader } from './scalar-record.js';
 export { RunTail } from './run-tail.js';
 export type { RunPollResult } from './run-tail.js';
 export { listRuns, listEventFiles, readRunDirectory, readRunEvents } from './runs.js';
-export type { RunReadResult } from './runs.js';
+export type { RunReadResult, RunReadOptions } from './runs.js';
+export { RestartRule, applyRestarts, survivesRestart } from './restarts.js';
 export { scalarSeries } from './series.js';
 export type { ScalarPoint } from './series.js';
 export type { Damage, DamageKind, CorruptPolicy } from './damage.js';

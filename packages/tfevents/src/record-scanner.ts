@@ -33,6 +33,26 @@ export class RecordScanner {
   /** Scans `bytes`, which hold the file from offset `base` on and must include `this.offset`. Records' data are copies. */
   scan(bytes: Uint8Array, base: number): ScanItem[] {
     const items: ScanItem[] = [];
+    this.scanEach(
+      bytes,
+      base,
+      (data, start, length, offset) => void items.push({ type: 'record', offset, data: data.slice(start, start + length) }),
+      (found) => void items.push({ type: 'damage', damage: found }),
+    );
+    return items;
+  }
+
+  /**
+   * Like `scan`, without a copy or an object per record: `onRecord` gets each record's data as `bytes[start, start +
+   * length)`, valid only during the call. When it answers false the scan stops at that record (its offset is kept
+   * and the scanner is stopped).
+   */
+  scanEach(
+    bytes: Uint8Array,
+    base: number,
+    onRecord: (bytes: Uint8Array, start: number, length: number, offset: number) => boolean | void,
+    onDamage: (damage: Damage) => void,
+  ): void {
     let i = this.offset - base;
     while (!this.stoppedFlag) {
       if (this.resyncing) {
@@ -49,11 +69,11 @@ export class RecordScanner {
       const { length, lengthCrcValid } = readRecordHeader(bytes, i);
       if (!lengthCrcValid) {
         if (offset === 0) {
-          items.push(damage('not-an-event-file', offset, 'the first record header fails its CRC: not a TFRecord event file'));
+          onDamage(damage('not-an-event-file', offset, 'the first record header fails its CRC: not a TFRecord event file'));
           this.stoppedFlag = true;
           break;
         }
-        items.push(damage('bad-length-crc', offset, 'record header fails its CRC; its length cannot be trusted'));
+        onDamage(damage('bad-length-crc', offset, 'record header fails its CRC; its length cannot be trusted'));
         if (this.onCorrupt === 'stop') {
           this.stoppedFlag = true;
           break;
@@ -65,10 +85,7 @@ export class RecordScanner {
       const end = i + RECORD_HEADER_BYTES + length + RECORD_FOOTER_BYTES;
       if (bytes.length < end) break;
       if (!isRecordDataValid(bytes, i + RECORD_HEADER_BYTES, length)) {
-        items.push({
-          type: 'damage',
-          damage: { kind: 'bad-data-crc', offset, length: end - i, message: `record data (${length} bytes) fails its CRC` },
-        });
+        onDamage({ kind: 'bad-data-crc', offset, length: end - i, message: `record data (${length} bytes) fails its CRC` });
         if (this.onCorrupt === 'stop') {
           this.stoppedFlag = true;
           break;
@@ -76,11 +93,13 @@ export class RecordScanner {
         i = end;
         continue;
       }
-      items.push({ type: 'record', offset, data: bytes.slice(i + RECORD_HEADER_BYTES, i + RECORD_HEADER_BYTES + length) });
+      if (onRecord(bytes, i + RECORD_HEADER_BYTES, length, offset) === false) {
+        this.stoppedFlag = true;
+        break;
+      }
       i = end;
     }
     this.offset = base + i;
-    return items;
   }
 
   /** At the end of the file (of size `fileSize`): damage for a last record cut short, if any. */
@@ -92,8 +111,8 @@ export class RecordScanner {
   }
 }
 
-function damage(kind: Damage['kind'], offset: number, message: string): ScanItem {
-  return { type: 'damage', damage: { kind, offset, message } };
+function damage(kind: Damage['kind'], offset: number, message: string): Damage {
+  return { kind, offset, message };
 }
 
 function findNextHeader(bytes: Uint8Array, from: number): number {

@@ -5,6 +5,7 @@ import type { DecodedEvent } from './decoded-event.js';
 import { isEventFileName } from './file-name.js';
 import type { TagMetadata } from './interpret-value.js';
 import { readEventFile, type ReadOptions } from './reader.js';
+import { applyRestarts } from './restarts.js';
 
 /** A run is a directory that directly holds event files; its files are read in name (= time) order. */
 
@@ -48,7 +49,19 @@ export async function listEventFiles(runDir: string): Promise<string[]> {
  * as names relative to `logdir` with '/' separators ('.' for `logdir` itself), sorted.
  * Symlinks are followed only when they stay inside `logdir`; unreadable directories are passed over.
  */
-export async function listRuns(logdir: string): Promise<string[]> {
+/** Sibling directories read at once by listRuns. */
+const WALK_CONCURRENCY = 2;
+
+export interface ListRunsOptions {
+  /**
+   * Called with each run as soon as the walk finds it, before the walk goes on (a dashboard starts reading the
+   * first runs of a large logdir while the rest is listed). Sub-directories are taken in descending name order
+   * (a few at once), so date-stamped run names come roughly newest first.
+   */
+  onRun?: (name: string) => void;
+}
+
+export async function listRuns(logdir: string, options: ListRunsOptions = {}): Promise<string[]> {
   const root = await realpath(logdir);
   const runs: string[] = [];
   const visited = new Set<string>();
@@ -76,8 +89,19 @@ export async function listRuns(logdir: string): Promise<string[]> {
         else if (info?.isFile()) holdsEvents ||= isEventFileName(entry.name);
       }
     }
-    if (holdsEvents) runs.push(relative(root, dir).split(sep).join('/') || '.');
-    for (const subdir of subdirs) await walk(subdir);
+    if (holdsEvents) {
+      const name = relative(root, dir).split(sep).join('/') || '.';
+      runs.push(name);
+      options.onRun?.(name);
+    }
+    subdirs.sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
+    // A few directories at once: a walk sharing its process with readers of the runs it finds (a dashboard)
+    // would otherwise wait for the event loop once per directory.
+    let next = 0;
+    const worker = async () => {
+      while (next < subdirs.length) await walk(subdirs[next++]!);
+    };
+    await Promise.all(Array.from({ length: Math.min(WALK_CONCURRENCY, subdirs.length) }, worker));
   }
 
   await walk(root);
@@ -92,8 +116,16 @@ export async function* readRunEvents(runDir: string, options: ReadOptions = {}):
   }
 }
 
-/** Reads all event files of one run directory (not its sub-directories), in file-name order. */
-export async function readRunDirectory(runDir: string, options: ReadOptions = {}): Promise<RunReadResult> {
+export interface RunReadOptions extends ReadOptions {
+  /** Keep the summaries a restart (SessionLog START) orphaned, which TensorBoard drops (default false). */
+  keepOrphans?: boolean;
+}
+
+/**
+ * Reads all event files of one run directory (not its sub-directories), in file-name order, as TensorBoard
+ * holds them: summaries orphaned by a restart are dropped (restarts.ts) unless `keepOrphans`.
+ */
+export async function readRunDirectory(runDir: string, options: RunReadOptions = {}): Promise<RunReadResult> {
   const files = await listEventFiles(runDir);
   const events: DecodedEvent[] = [];
   const damage: Damage[] = [];
@@ -105,5 +137,5 @@ export async function readRunDirectory(runDir: string, options: ReadOptions = {}
   for (const file of files) {
     for await (const event of readEventFile(file, { ...options, tagMetadata, onDamage })) events.push(event);
   }
-  return { events, damage, files };
+  return { events: options.keepOrphans ? events : applyRestarts(events), damage, files };
 }

@@ -11,7 +11,7 @@ import {
   type MetricDefinition,
   type SessionStartOptions,
 } from './hparams.js';
-import type { Event } from './proto/event.js';
+import { SessionStatus, type Event } from './proto/event.js';
 import type { SessionStatusName } from './proto/hparams.js';
 import type { SummaryValue } from './proto/summary.js';
 import { histogramValue, hparamsValue, imageValue, scalarValue, textValue, type ImageSize } from './summary-values.js';
@@ -126,12 +126,25 @@ export class SummaryWriter {
     this.sessionStart(hparams, sessionOptions);
   }
 
+  /**
+   * A SessionLog START at `step`. TensorBoard takes a run's first START as its start; each later one marks
+   * a restart and drops every event it read before with a step >= `step` (see restarts.ts).
+   */
+  sessionStartLog(step: number, options: WriteOptions = {}): void {
+    this.writeEvent({ wallTime: options.wallTime ?? now(), step, sessionLog: { status: SessionStatus.START } });
+  }
+
   writeSummary(values: SummaryValue[], step: number, options: WriteOptions = {}): void {
     this.writeEvent({ wallTime: options.wallTime ?? now(), step, summary: { value: values } });
   }
 
   writeEvent(event: Event): void {
     this.fileWriter.writeEvent(event);
+  }
+
+  /** An already serialized Event (e.g. a record read from another file), written unchanged. */
+  writeEventBytes(data: Uint8Array): void {
+    this.fileWriter.writeRecord(data);
   }
 
   flush(): void {

@@ -32,6 +32,21 @@ describe('listRuns', () => {
     expect(await listRuns(logdir)).toEqual(['.', 'resnet/lr=0.01', 'resnet/lr=0.1', 'vgg']);
   });
 
+  it('hands each run to onRun as the walk finds it, before the walk ends', async () => {
+    const streamed = join(root, 'streamed');
+    const names = Array.from({ length: 30 }, (_, i) => `g${i % 3}/2026-01-${String(i + 1).padStart(2, '0')}`);
+    for (const name of names) writeRun(join(streamed, name), [1]);
+    const seen: string[] = [];
+    let ended = false;
+    const seenBeforeEnd: number[] = [];
+    const listing = listRuns(streamed, { onRun: (name) => (seen.push(name), ended || seenBeforeEnd.push(seen.length)) }).then((l) => ((ended = true), l));
+    const listed = await listing;
+    expect(seen.length).toBe(30);
+    expect(seenBeforeEnd.length).toBe(30);
+    expect([...seen].sort()).toEqual([...names].sort());
+    expect(listed).toEqual([...names].sort());
+  });
+
   it('rejects a logdir that does not exist', async () => {
     await expect(listRuns(join(root, 'nope'))).rejects.toThrow(/ENOENT/);
   });

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EventFileTail, RunTail, SummaryWriter } from '../src/index.js';
@@ -21,7 +21,7 @@ describe('EventFileTail', () => {
     const path = join(dir, 'events.out.tfevents.1700000000.tail.1.0');
     const tail = new EventFileTail(path);
 
-    expect(await tail.poll()).toEqual({ events: [], damage: [], pendingBytes: 0, restarted: false });
+    expect(await tail.poll()).toEqual({ events: [], damage: [], pendingBytes: 0, restarted: false, more: false });
 
     // A writer mid-way through record 3: its first 5 bytes are there.
     writeFileSync(path, bytes.subarray(0, offsets[3]! + 5));
@@ -69,6 +69,26 @@ describe('EventFileTail', () => {
     const tail = new EventFileTail(path, { chunkSize: 32 });
     const results = await Promise.all([tail.poll(), tail.poll(), tail.poll()]);
     expect(results.flatMap((r) => r.events.map((e) => e.step))).toEqual(Array.from({ length: 31 }, (_, i) => i));
+  });
+
+  it('reads a long file in parts of maxBytesPerPoll, every event once and in order', async () => {
+    const { bytes } = sourceFile(500);
+    const path = join(dir, 'events.out.tfevents.1700000000.tail.1.budget');
+    writeFileSync(path, bytes);
+    const tail = new EventFileTail(path, { chunkSize: 256, maxBytesPerPoll: 1024 });
+    const steps: number[] = [];
+    let polls = 0;
+    for (let more = true; more; polls++) {
+      const result = await tail.poll();
+      expect(result.pendingBytes).toBe(0);
+      expect(result.events.length).toBeLessThan(60);
+      steps.push(...result.events.map((e) => e.step));
+      more = result.more;
+    }
+    expect(steps).toEqual(Array.from({ length: 501 }, (_, i) => i));
+    expect(polls).toBeGreaterThan(bytes.length / 1024 - 1);
+    expect(tail.offset).toBe(bytes.length);
+    expect((await tail.poll()).more).toBe(false);
   });
 
   it('reports a corrupt record once and goes on', async () => {
@@ -121,5 +141,23 @@ describe('RunTail', () => {
     expect(r2.events.map((e) => [e.file, e.step])).toEqual([0, 1, 2, 3].map((s) => [second, s]));
     expect(tail.files).toEqual([first, second]);
     expect((await tail.poll()).events).toEqual([]);
+  });
+});
+
+describe('decodeIf', () => {
+  it('decodes only the records it accepts, and still reads on past the others', async () => {
+    const dir = tempDir();
+    const writer = new SummaryWriter(dir, { flushIntervalMs: 0 });
+    for (let step = 1; step <= 5; step++) writer.scalar('loss', 1 / step, step);
+    writer.text('note', 'kept', 6);
+    writer.close();
+    const [file] = readdirSync(dir);
+    const seen: number[] = [];
+    const tail = new EventFileTail(join(dir, file!), { decodeIf: (record) => (seen.push(record.length), Buffer.from(record).includes('kept')) });
+    const { events, damage } = await tail.poll();
+    expect(damage).toEqual([]);
+    // Every record was offered (the file version, five scalars, the text); only the text was decoded.
+    expect(seen).toHaveLength(7);
+    expect(events.map((e) => [e.step, e.summary?.values[0]?.tag])).toEqual([[6, 'note']]);
   });
 });

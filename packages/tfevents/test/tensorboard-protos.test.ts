@@ -41,7 +41,7 @@ describe('our files, decoded by protobufjs with TensorBoard’s protos', () => {
     writer.experiment({
       hparams: [
         { name: 'lr', domain: { min: 0.001, max: 0.1 } },
-        { name: 'opt', domain: ['sgd', 'adam'] },
+        { name: 'opt', domain: ['sgd', 'adam'], differs: true },
       ],
       metrics: [{ tag: 'loss', datasetType: 'validation', displayName: 'Loss' }],
       timeCreated: 1000,
@@ -137,6 +137,7 @@ describe('our files, decoded by protobufjs with TensorBoard’s protos', () => {
             ],
           },
           domain: 'domain_discrete',
+          differs: true,
         },
       ],
       metric_infos: [{ name: { tag: 'loss' }, display_name: 'Loss', dataset_type: 'DATASET_VALIDATION' }],
@@ -445,8 +446,29 @@ describe('custom-scalars layout, decoded by protobufjs with TensorBoard’s layo
     expect(v.tensor.dtype).toBe('DT_STRING');
     expect(v.tensor.tensor_shape.dim ?? []).toEqual([]);
     const Layout = root.lookupType('tensorboard.Layout');
+    // A chart's tag regexes live in its `multiline` content (Chart field 2 is a MultilineChartContent message).
     expect(Layout.toObject(Layout.decode(v.tensor.string_val[0]), TO_OBJECT)).toEqual({
-      category: [{ title: 'train vs validation', chart: [{ title: 'loss', tag: ['^(train|val)/loss$'] }, { tag: ['a', 'b'] }] }],
+      category: [{
+        title: 'train vs validation',
+        chart: [{ title: 'loss', content: 'multiline', multiline: { tag: ['^(train|val)/loss$'] } }, { content: 'multiline', multiline: { tag: ['a', 'b'] } }],
+      }],
+    });
+  });
+
+  it('writes margin charts (a value line inside its lower and upper tags) as MarginChartContent series', () => {
+    const writer = new SummaryWriter(join(dir, 'margin'), { flushIntervalMs: 0 });
+    writer.customScalars([{
+      title: 'seeds', closed: true,
+      charts: [{ title: 'val loss, mean ± sd', margin: [{ value: 'seeds/val_loss_mean', lower: 'seeds/val_loss_lower', upper: 'seeds/val_loss_upper' }] }],
+    }]);
+    writer.close();
+    const Layout = root.lookupType('tensorboard.Layout');
+    const layout = Layout.toObject(Layout.decode(decodeAll(writer.path)[1]!.summary.value[0].tensor.string_val[0]), TO_OBJECT);
+    expect(layout).toEqual({
+      category: [{
+        title: 'seeds', closed: true,
+        chart: [{ title: 'val loss, mean ± sd', content: 'margin', margin: { series: [{ value: 'seeds/val_loss_mean', lower: 'seeds/val_loss_lower', upper: 'seeds/val_loss_upper' }] } }],
+      }],
     });
   });
 });

@@ -2,8 +2,9 @@ import { getArchitecture, type InputShape } from '@cnnlab/core';
 import { DEFAULT_OPTIMIZER, type OptimizerConfig, type OptimizerName } from './optim/optimizers.js';
 import type { ClipGrad } from './optim/clip.js';
 import { DEFAULT_SCHEDULE, type ScheduleConfig, type ScheduleName } from './optim/schedule.js';
+import { canonicalAugment } from './data/augment/index.js';
 
-export type DatasetName = 'fashion-mnist' | 'mnist' | 'idx' | 'cifar10';
+export type DatasetName = 'fashion-mnist' | 'mnist' | 'idx' | 'cifar10' | 'folder';
 
 export interface TrainConfig {
   arch: string;
@@ -13,6 +14,9 @@ export interface TrainConfig {
   dataset: {
     name: DatasetName; dir?: string; /** Use a stratified subset of this many images (quick runs, tests). */ limit?: number;
     /** Convert RGB images to one gray channel (for 1-channel models such as LeNet on CIFAR-10). */ grayscale?: boolean;
+    /** 'folder': side the images are decoded to (shorter side, then centre crop); default the model input's larger side. */ resize?: number;
+    /** 'folder': leave unreadable or non-image files out and report them ('skip', default), or stop ('fail'). */ onBadImage?: 'skip' | 'fail';
+    /** Test on the data set's own test set (t10k, test_batch, a folder's test/); validation drawn from its training set (`--split official`). */ officialSplit?: boolean;
   };
   split: { train: number; val: number; test: number };
   epochs: number;
@@ -25,8 +29,14 @@ export interface TrainConfig {
   seed: number;
   /** Label smoothing ε in [0, 1) (0: off). */
   labelSmoothing: number;
+  /** Log weight and gradient histograms of every layer every this many epochs (0: never; TensorBoard's Histograms and Distributions tabs). Absent in older runs: 0. */
+  histograms?: number;
   /** Gradient clipping before each optimizer step. */
   clipGrad: ClipGrad;
+  /** Training-image augmentation, a canonical spec such as "crop:4,flip:0.5" ("off": none; see data/augment). Absent in older runs: off. */
+  augment: string;
+  /** EMA decay of the weights that are validated, tested and kept as the best (0: off; timm's ModelEmaV2). */
+  ema: number;
   earlyStopping: { enabled: boolean; patience: number; minDelta: number; restoreBest: boolean };
   checkpoint: { every: number; keep: number };
   evalBatchSize: number;
@@ -102,7 +112,10 @@ export function resolveTrainConfig(o: TrainOptions): TrainConfig {
     schedule,
     seed: o.seed ?? 0,
     labelSmoothing: o.labelSmoothing ?? 0,
+    histograms: o.histograms ?? 0,
     clipGrad: o.clipGrad ?? { mode: 'off' },
+    augment: augmentSpec(o.augment ?? 'off'),
+    ema: o.ema ?? 0,
     earlyStopping: { enabled: false, patience: 3, minDelta: 0, restoreBest: true, ...o.earlyStopping },
     checkpoint: { every: 5, keep: 3, ...o.checkpoint },
     evalBatchSize: o.evalBatchSize ?? 256,
@@ -112,7 +125,16 @@ export function resolveTrainConfig(o: TrainOptions): TrainConfig {
   return config;
 }
 
+function augmentSpec(spec: string): string {
+  try {
+    return canonicalAugment(spec);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+}
+
 export function validateTrainConfig(c: TrainConfig): void {
+  if (c.augment !== undefined) augmentSpec(c.augment);
   positive('epochs', c.epochs, true);
   positive('batchSize', c.batchSize, true);
   nonNegative('microBatch', c.microBatch, true);
@@ -120,8 +142,10 @@ export function validateTrainConfig(c: TrainConfig): void {
   positive('lr', c.lr);
   nonNegative('seed', c.seed, true);
   fraction('labelSmoothing', c.labelSmoothing, { open: true });
+  nonNegative('histograms', c.histograms ?? 0, true);
   if (!['off', 'norm', 'value'].includes(c.clipGrad.mode)) throw new ConfigError(`clipGrad.mode must be off, norm or value, got ${String(c.clipGrad.mode)}`);
   if (c.clipGrad.mode !== 'off') positive('clipGrad.max', c.clipGrad.max);
+  fraction('ema', c.ema ?? 0, { open: true });
   if (!['sgd', 'adam', 'adamw'].includes(c.optimizer.name)) throw new ConfigError(`optimizer must be sgd, adam or adamw, got ${c.optimizer.name}`);
   fraction('optimizer.momentum', c.optimizer.momentum, { open: true });
   nonNegative('optimizer.weightDecay', c.optimizer.weightDecay);
@@ -142,10 +166,14 @@ export function validateTrainConfig(c: TrainConfig): void {
   nonNegative('checkpoint.keep', c.checkpoint.keep, true);
   positive('evalBatchSize', c.evalBatchSize, true);
   nonNegative('logEveryBatches', c.logEveryBatches, true);
-  if (!['fashion-mnist', 'mnist', 'idx', 'cifar10'].includes(c.dataset.name)) {
-    throw new ConfigError(`dataset must be fashion-mnist, mnist, idx or cifar10, got ${c.dataset.name}`);
+  if (!['fashion-mnist', 'mnist', 'idx', 'cifar10', 'folder'].includes(c.dataset.name)) {
+    throw new ConfigError(`dataset must be fashion-mnist, mnist, idx, cifar10 or folder, got ${c.dataset.name}`);
   }
-  if ((c.dataset.name === 'idx' || c.dataset.name === 'cifar10') && !c.dataset.dir) throw new ConfigError(`dataset ${c.dataset.name} needs a directory (--data-dir)`);
+  if (c.dataset.resize !== undefined) positive('dataset.resize', c.dataset.resize, true);
+  if (c.dataset.onBadImage !== undefined && !['skip', 'fail'].includes(c.dataset.onBadImage)) throw new ConfigError(`dataset.onBadImage must be skip or fail, got ${String(c.dataset.onBadImage)}`);
+  if (c.dataset.name === 'folder' && c.input[0] !== 1 && c.input[0] !== 3) throw new ConfigError(`dataset folder decodes to 1 (gray) or 3 (RGB) channels; the model input has ${c.input[0]}`);
+  if ((c.dataset.name === 'idx' || c.dataset.name === 'cifar10' || c.dataset.name === 'folder') && !c.dataset.dir) throw new ConfigError(`dataset ${c.dataset.name} needs a directory (--data-dir)`);
+  if (c.dataset.officialSplit !== undefined && typeof c.dataset.officialSplit !== 'boolean') throw new ConfigError(`dataset.officialSplit must be true or false, got ${String(c.dataset.officialSplit)}`);
   if (c.dataset.limit !== undefined) positive('dataset.limit', c.dataset.limit, true);
   if (c.dataset.grayscale !== undefined && typeof c.dataset.grayscale !== 'boolean') throw new ConfigError(`dataset.grayscale must be true or false, got ${String(c.dataset.grayscale)}`);
   validateSplit(c.split);

@@ -1,5 +1,7 @@
 import { captureStep, summarize, tf } from '@cnnlab/core';
 import type { BatchSource } from './data/index.js';
+import { ConfusionExampleCollector, type ConfusionExampleCell } from './summaries/confusion-examples.js';
+import type { Misclassified } from './summaries/misclassified.js';
 
 export interface Evaluation {
   loss: number;
@@ -7,14 +9,20 @@ export interface Evaluation {
   count: number;
   /** confusion[true][predicted] counts, when asked for. */
   confusion?: number[][];
+  /** The first misclassified images (up to `options.misclassified`), in evaluation order. */
+  misclassified: Misclassified[];
+  /** The first `options.examplesPerCell` images of each (true, predicted) cell, in evaluation order, when asked for. */
+  examples?: ConfusionExampleCell[];
 }
 
 /** Mean cross-entropy and accuracy of `model` (inference mode) over all images of `source`. */
-export function evaluateModel(model: tf.LayersModel, source: BatchSource, classes: number, options: { confusion?: boolean } = {}): Evaluation {
+export function evaluateModel(model: tf.LayersModel, source: BatchSource, classes: number, options: { confusion?: boolean; misclassified?: number; examplesPerCell?: number } = {}): Evaluation {
   const order = source.sequentialOrder();
   const chunk = inferenceChunk(model, source.batchSize);
   let lossSum = 0, correct = 0;
+  const misclassified: Misclassified[] = [];
   const confusion = options.confusion ? Array.from({ length: classes }, () => new Array<number>(classes).fill(0)) : undefined;
+  const examples = options.examplesPerCell ? new ConfusionExampleCollector(classes, options.examplesPerCell) : undefined;
   for (let start = 0; start < order.length; start += source.batchSize) {
     const { x, y } = source.batch(order, start);
     const [lossTensor, predictedTensor] = evaluationStep(model, x, y, classes, chunk);
@@ -25,10 +33,12 @@ export function evaluateModel(model: tf.LayersModel, source: BatchSource, classe
     for (let i = 0; i < labels.length; i++) {
       if (predicted[i] === labels[i]) correct++;
       if (confusion) confusion[labels[i]!]![predicted[i]!]! += 1;
+      examples?.add(order[start + i]!, start + i, labels[i]!, predicted[i]!);
+      if (predicted[i] !== labels[i] && misclassified.length < (options.misclassified ?? 0)) misclassified.push({ index: order[start + i]!, label: labels[i]!, predicted: predicted[i]! });
     }
     tf.dispose([x, y]);
   }
-  return { loss: lossSum / order.length, accuracy: correct / order.length, count: order.length, confusion };
+  return { loss: lossSum / order.length, accuracy: correct / order.length, count: order.length, confusion, misclassified, examples: examples?.result() };
 }
 
 /** [summed cross-entropy, predicted classes] of one batch in inference mode, through the engine's step capture (as training's step). */

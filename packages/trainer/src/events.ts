@@ -1,11 +1,7 @@
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { writeFileAtomic } from '@cnnlab/core';
-import {
-  CUSTOM_SCALARS_LAYOUT_TAG, decodeEventRecord, encodeRecord, HParamsTag, isEventFileName, RecordScanner, SummaryWriter,
-  type DecodedEvent, type ExperimentConfig, type HParamValue, type LayoutCategory,
-} from '@cnnlab/tfevents';
+import { SummaryWriter, type HParamValue, type LayoutCategory } from '@cnnlab/tfevents';
 import type { TrainConfig } from './config.js';
+import { runEvents } from './resume-events.js';
+import { confusionImage, confusionTable } from './summaries/index.js';
 import type { EpochMetrics, RunStatus } from './run-dir.js';
 
 /** Tags written per epoch (step = epoch number) and per batch (step = global batch step). */
@@ -18,6 +14,7 @@ export const TAGS = {
   seconds: 'perf/epoch_seconds',
   imagesPerSecond: 'perf/images_per_second',
   batchLoss: 'batch/train_loss',
+  augmentSamples: 'augment/samples',
   testLoss: 'test/loss',
   testAcc: 'test/accuracy',
 } as const;
@@ -39,6 +36,8 @@ export function hparamsOf(c: TrainConfig): Record<string, HParamValue> {
     dataset: c.dataset.name,
     label_smoothing: c.labelSmoothing,
     clip_grad: c.clipGrad.mode === 'off' ? 'off' : `${c.clipGrad.mode}:${c.clipGrad.max}`,
+    augment: c.augment ?? 'off',
+    ema: c.ema ?? 0,
   };
   for (const [k, v] of Object.entries(c.archOptions)) {
     if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') h[`arch.${k}`] = v;
@@ -51,54 +50,66 @@ function archOptionsText(options: Record<string, unknown>): string {
   return Object.keys(options).sort().map((k) => `${k}=${JSON.stringify(options[k])}`).join(' ');
 }
 
-const HPARAM_TYPES: Readonly<Record<string, 'string' | 'float64'>> = {
-  arch: 'string', arch_options: 'string', input: 'string', epochs: 'float64', batch_size: 'float64', lr: 'float64', optimizer: 'string',
-  momentum: 'float64', weight_decay: 'float64', schedule: 'string', seed: 'float64', dataset: 'string',
-  label_smoothing: 'float64', clip_grad: 'string',
-};
+/** The tags of the values a run is judged by: each epoch logs the best epoch so far and its validation metrics. */
+export const BEST_TAGS = {
+  valLoss: 'best/val_loss',
+  valAcc: 'best/val_accuracy',
+  epoch: 'best/epoch',
+} as const;
 
 /**
- * The experiment record (HParams columns and metrics). TensorBoard shows one
- * experiment per logdir and takes the first record it finds, so every run
- * writes this same record: fixed columns (architecture options in one column,
- * `arch_options`), no creation time.
+ * Custom-scalars charts that overlay training, validation and test curves of the same quantity. TensorBoard
+ * merges the layouts of all runs; categories of the same title are merged chart by chart.
  */
-export const EXPERIMENT: ExperimentConfig = {
-  hparams: Object.entries(HPARAM_TYPES).map(([name, type]) => ({ name, type })),
-  metrics: [
-    { tag: TAGS.valLoss, displayName: 'validation loss', datasetType: 'validation' },
-    { tag: TAGS.valAcc, displayName: 'validation accuracy', datasetType: 'validation' },
-    { tag: TAGS.trainLoss, displayName: 'training loss', datasetType: 'training' },
-    { tag: TAGS.trainAcc, displayName: 'training accuracy', datasetType: 'training' },
-  ],
-  timeCreated: 0,
-};
-
-/** Custom-scalars charts that overlay training, validation (and test) curves of the same quantity. */
 export const LAYOUT: readonly LayoutCategory[] = [{
   title: 'train vs validation',
   charts: [
     { title: 'loss', tags: ['^(train|val|test)/loss$'] },
     { title: 'accuracy', tags: ['^(train|val|test)/accuracy$'] },
+    { title: 'best so far', tags: ['^best/val_(loss|accuracy)$'] },
   ],
 }];
 
+export interface BestSoFar {
+  epoch: number;
+  valLoss: number;
+  valAcc: number;
+}
+
+/** How a RunLogger begins: a new run, or a resume prepared by `planResume`. */
+export interface LoggerStart {
+  /** Write the run's session (hparams) into a header file of its own; undefined: the session already written stays. */
+  session?: { group: string };
+  /** A SessionLog START at this step, TensorBoard's restart record (0 for a new run). */
+  restartStep: number;
+  /** Records written again right after the restart. */
+  replay?: readonly Uint8Array[];
+}
+
 /**
- * Writes a run's TensorBoard events. A new run starts with the experiment,
- * the layout and its session (group = its path relative to the logdir); a
- * resumed run opens its event file only when it has something to write.
+ * Writes a run's TensorBoard events, append-only: the session (hparams and layout) in a small header file,
+ * the metrics in a file that starts with a SessionLog START (a resumed run's restart step), and the session
+ * end in a file of its own, so that a resume never rewrites what an open TensorBoard has read: it deletes at
+ * most the header (when the hparams change) and the session end.
+ *
+ * No hparams experiment record is written: TensorBoard then builds the experiment from the sessions, marking
+ * the hparams whose values differ (shown by default) and taking every scalar tag as a metric column. A
+ * written experiment would be one run's guess for the whole logdir.
  */
 export class RunLogger {
   private writer: SummaryWriter | undefined;
 
-  constructor(private readonly runDir: string, config: TrainConfig, session: { group: string } | null) {
-    if (session) {
-      const writer = this.open();
-      writer.experiment(EXPERIMENT);
-      writer.customScalars(LAYOUT);
-      writer.sessionStart(hparamsOf(config), { groupName: session.group });
-      writer.flush();
+  constructor(private readonly runDir: string, config: TrainConfig, start: LoggerStart) {
+    if (start.session) {
+      const header = new SummaryWriter(runDir);
+      header.customScalars(LAYOUT);
+      header.sessionStart(hparamsOf(config), { groupName: start.session.group });
+      header.close();
     }
+    const writer = this.open();
+    writer.sessionStartLog(start.restartStep);
+    for (const record of start.replay ?? []) writer.writeEventBytes(record);
+    writer.flush();
   }
 
   private open(): SummaryWriter {
@@ -109,7 +120,7 @@ export class RunLogger {
     this.open().scalar(TAGS.batchLoss, loss, globalStep);
   }
 
-  epoch(m: EpochMetrics): void {
+  epoch(m: EpochMetrics, best: BestSoFar | null): void {
     const writer = this.open();
     writer.scalars({
       [TAGS.trainLoss]: m.trainLoss,
@@ -119,8 +130,20 @@ export class RunLogger {
       [TAGS.lr]: m.lr,
       [TAGS.seconds]: m.seconds,
       [TAGS.imagesPerSecond]: m.imagesPerSecond,
+      ...(best ? { [BEST_TAGS.valLoss]: best.valLoss, [BEST_TAGS.valAcc]: best.valAcc, [BEST_TAGS.epoch]: best.epoch } : {}),
     }, m.epoch);
     writer.flush();
+  }
+
+  /** A PNG image (e.g. the grid of augmented samples, tag `augment/samples`). */
+  image(tag: string, png: Uint8Array, size: { width: number; height: number }, step: number): void {
+    this.open().image(tag, png, size, step);
+    this.open().flush();
+  }
+
+  /** The writer of the metrics file, for histograms and images. */
+  get events(): SummaryWriter {
+    return this.open();
   }
 
   text(tag: string, text: string, step: number): void {
@@ -131,8 +154,10 @@ export class RunLogger {
     const map: Record<RunStatus, 'success' | 'failure' | 'running' | 'unknown'> = {
       finished: 'success', 'stopped-early': 'success', interrupted: 'running', failed: 'failure', running: 'running',
     };
-    this.open().sessionEnd(map[status]);
     this.close();
+    const writer = new SummaryWriter(this.runDir);
+    writer.sessionEnd(map[status]);
+    writer.close();
   }
 
   close(): void {
@@ -145,81 +170,16 @@ export class RunLogger {
  * epoch whose weights were tested) unless that step already has them: every
  * (tag, step) appears once in a run. Returns whether it wrote.
  */
-export function logTestMetrics(runDir: string, epoch: number, loss: number, accuracy: number): boolean {
+export function logTestMetrics(runDir: string, epoch: number, loss: number, accuracy: number, matrix?: { confusion: number[][]; classes: readonly string[] }): boolean {
   if (runEvents(runDir).some(({ event }) => event.step === epoch && event.summary?.values.some((v) => v.tag === TAGS.testLoss))) return false;
   const writer = new SummaryWriter(runDir);
   writer.scalars({ [TAGS.testLoss]: loss, [TAGS.testAcc]: accuracy }, epoch);
+  if (matrix) {
+    const image = confusionImage(matrix.confusion);
+    writer.image('test/confusion_matrix', image.png, { width: image.width, height: image.height }, epoch);
+    writer.text('test/confusion_table', confusionTable(matrix.confusion, matrix.classes), epoch);
+  }
   writer.close();
   return true;
 }
 
-/** Every decodable event of a run's event files (synchronously), with its file. */
-function runEvents(runDir: string): { file: string; event: DecodedEvent }[] {
-  const out: { file: string; event: DecodedEvent }[] = [];
-  for (const file of eventFiles(runDir)) {
-    for (const item of new RecordScanner('skip').scan(readFileSync(file), 0)) {
-      if (item.type !== 'record') continue;
-      try {
-        out.push({ file, event: decodeEventRecord(item.data, item.offset) });
-      } catch {
-        // A record that does not decode is dropped by the next resume.
-      }
-    }
-  }
-  return out;
-}
-
-function eventFiles(runDir: string): string[] {
-  return readdirSync(runDir).filter(isEventFileName).sort().map((name) => join(runDir, name));
-}
-
-/**
- * Before a resumed run writes again, drops what the interrupted process
- * logged after its last checkpoint — epoch events past `epoch`, batch events
- * past `globalStep`, the run's summary text and session end (both written
- * again when it ends) — and any torn last record, so the run's event files
- * hold every step exactly once. Files are rewritten atomically; a file left
- * with nothing but its header (e.g. a kill during start-up) is removed.
- */
-export function pruneEventsAfter(runDir: string, epoch: number, globalStep: number): { dropped: number; removedFiles: number; sessionStarted: boolean } {
-  let dropped = 0, removedFiles = 0, sessionStarted = false;
-  for (const path of eventFiles(runDir)) {
-    const bytes = readFileSync(path);
-    const kept: Uint8Array[] = [];
-    let fileDropped = 0, holdsData = false;
-    for (const item of new RecordScanner('skip').scan(bytes, 0)) {
-      if (item.type !== 'record') continue;
-      let event: DecodedEvent;
-      try {
-        event = decodeEventRecord(item.data, item.offset);
-      } catch {
-        fileDropped++;
-        continue;
-      }
-      if (isAfter(event, epoch, globalStep)) {
-        fileDropped++;
-        continue;
-      }
-      kept.push(encodeRecord(item.data));
-      holdsData ||= event.fileVersion === undefined;
-      sessionStarted ||= event.summary?.values.some((v) => v.tag === HParamsTag.SESSION_START_INFO) ?? false;
-    }
-    dropped += fileDropped;
-    if (!holdsData) {
-      rmSync(path, { force: true });
-      removedFiles++;
-      continue;
-    }
-    const keptBytes = kept.reduce((n, r) => n + r.length, 0);
-    if (fileDropped > 0 || keptBytes !== bytes.length) writeFileAtomic(path, Buffer.concat(kept));
-  }
-  return { dropped, removedFiles, sessionStarted };
-}
-
-function isAfter(event: DecodedEvent, epoch: number, globalStep: number): boolean {
-  const values = event.summary?.values ?? [];
-  if (values.some((v) => v.tag === HParamsTag.SESSION_END_INFO || v.tag.startsWith('summary/'))) return true;
-  if (values.length === 0) return false;
-  const perBatch = values.every((v) => v.tag.startsWith('batch/'));
-  return perBatch ? event.step > globalStep : event.step > epoch && !values.some((v) => v.tag.startsWith('_hparams_/') || v.tag === CUSTOM_SCALARS_LAYOUT_TAG);
-}

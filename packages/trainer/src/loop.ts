@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import {
   captureStatus, captureStep, createModel, describeEngine, getDropoutState, initEngine, saveModel, setDropoutState, softmaxCrossEntropy, summarize, tf,
   type BackendChoice, type EngineInfo,
@@ -10,18 +11,22 @@ import { CheckpointStore, encodeCheckpoint, type TensorEntry } from './checkpoin
 import { lockFile } from './lock.js';
 import { resolveTrainConfig, type TrainConfig, type TrainOptions } from './config.js';
 import {
-  BatchSource, checkChannels, computeNormalization, loadDataset, loadNormalization, loadSplit, makeSplit, permutation, saveNormalization, saveSplit,
+  BatchSource, checkChannels, computeNormalization, loadDataset, loadFolderForConfig, loadNormalization, loadSplit, makeRunSplit, saveNormalization, saveSplit, stratifiedSubset,
   type Dataset, type Normalization, type Split,
 } from './data/index.js';
+import { augmentSampleGrid, AugmentedBatches, trainingBatches, type TrainBatches } from './data/augment/index.js';
 import { activationsPerImage, evaluateModel } from './evaluate.js';
-import { logTestMetrics, pruneEventsAfter, RunLogger } from './events.js';
+import { hparamsOf, logTestMetrics, RunLogger, TAGS, type LoggerStart } from './events.js';
+import { planResume } from './resume-events.js';
 import { Optimizer } from './optim/optimizers.js';
 import { clipGradients } from './optim/clip.js';
 import { smoothTargets } from './optim/label-smoothing.js';
+import { evaluatedWeightsPrefix, ModelEma, withWeights } from './optim/ema.js';
 import { initialScheduleState, learningRate, updateSchedule, type ScheduleState } from './optim/schedule.js';
 import {
   createRunDirectory, defaultRunName, readConfig, readReport, runPaths, writeJson, type EpochMetrics, type RunReport, type RunStatus,
 } from './run-dir.js';
+import { EXAMPLES_PER_CELL, isHistogramEpoch, logGradientHistograms, logWeightHistograms, misclassifiedGrid, writeConfusionExamples, type Misclassified } from './summaries/index.js';
 
 /** Everything a checkpoint holds besides tensors: where the loop is and what it has seen. */
 export interface LoopState {
@@ -75,7 +80,10 @@ export interface RunOptions {
   logdir?: string;
   /** Run directory name under logdir (default "<arch>-<timestamp>"). */
   name?: string;
-  /** TensorBoard HParams session group (default `name`: the run's path relative to the logdir); unique per run, so no two runs merge into one row. */
+  /**
+   * TensorBoard HParams session group: runs of one group share a row (metrics averaged), e.g. seed repeats.
+   * Default '' — TensorBoard then uses the run's own path, unique even when its logdir is a folder above several cnnlab logdirs.
+   */
   group?: string;
   backend?: BackendChoice;
   cacheDir?: string;
@@ -98,12 +106,12 @@ export async function train(options: TrainOptions & RunOptions, hooks: TrainHook
   const name = options.name ?? defaultRunName(config.arch);
   const runDir = resolve(options.logdir ?? 'runs', name);
   const engine = await initEngine({ backend: options.backend });
-  const dataset = prepareDataset(config, options.cacheDir, hooks);
+  const dataset = await prepareDataset(config, options.cacheDir, hooks);
   checkChannels(dataset.channels, config.input[0], `${config.arch} on ${dataset.name}`);
   const model = buildModel(config, dataset);
   createRunDirectory(runDir);
   try {
-    return await startRun(runDir, config, engine, dataset, model, options.group ?? name.split(/[\\/]/).join('/'), hooks);
+    return await startRun(runDir, config, engine, dataset, model, options.group ?? '', hooks);
   } catch (error) {
     discardUnstartedRun(runDir);
     throw error;
@@ -124,7 +132,8 @@ function discardUnstartedRun(runDir: string): void {
 
 async function startRun(runDir: string, config: TrainConfig, engine: EngineInfo, dataset: Dataset, model: tf.LayersModel, group: string, hooks: TrainHooks): Promise<TrainResult> {
   const paths = runPaths(runDir);
-  const split = makeSplit(dataset.labels, config.split, config.seed);
+  const { split, kind, description } = makeRunSplit(dataset, config.split, config.seed, config.dataset.officialSplit);
+  hooks.log?.(`Split: ${description}.`);
   saveSplit(paths.split, split);
   const normalization = computeNormalization(dataset, split.train);
   saveNormalization(paths.normalization, normalization);
@@ -137,7 +146,7 @@ async function startRun(runDir: string, config: TrainConfig, engine: EngineInfo,
     startedAt: new Date().toISOString(),
     updatedAt: new Date().toISOString(),
     engine: { backend: engine.backend, threads: engine.threads, simd: engine.simd },
-    dataset: { name: dataset.name, images: dataset.count, train: split.train.length, val: split.val.length, test: split.test.length, note: dataset.note },
+    dataset: { name: dataset.name, images: dataset.count, train: split.train.length, val: split.val.length, test: split.test.length, split: kind, splitDescription: description, classes: dataset.classes, note: dataset.note },
     params: { trainable: summary.totals.trainableParams, total: summary.totals.params, macs: summary.totals.macs },
     epochsPlanned: config.epochs,
     history: [],
@@ -170,7 +179,7 @@ export async function resumeRun(runDirArg: string, options: { backend?: BackendC
     writeJson(paths.config, config);
   }
   const engine = await initEngine({ backend: options.backend });
-  const dataset = prepareDataset(config, options.cacheDir, hooks);
+  const dataset = await prepareDataset(config, options.cacheDir, hooks);
   const split = loadSplit(paths.split, dataset.labels);
   const normalization = loadNormalization(paths.normalization);
   const model = buildModel(config, dataset);
@@ -194,24 +203,14 @@ function alreadyDone(report: RunReport, epochs: number): string | null {
   return null;
 }
 
-function prepareDataset(config: TrainConfig, cacheDir: string | undefined, hooks: TrainHooks): Dataset {
-  const full = loadDataset({ name: config.dataset.name, dir: config.dataset.dir, cacheDir, log: hooks.log, grayscale: config.dataset.grayscale });
-  const limit = config.dataset.limit;
-  if (limit === undefined || limit >= full.count) return full;
-  // A seeded, stratified subset: the first `limit` images of a split whose "train" part has that size.
-  const subset = makeSplit(full.labels, { train: limit / full.count, val: 1 - limit / full.count, test: 0 }, config.seed).train;
-  const order = permutation(subset.length, config.seed).map((i) => subset[i]!);
-  const per = full.height * full.width * full.channels;
-  const images = new Uint8Array(order.length * per);
-  const labels = new Uint8Array(order.length);
-  order.forEach((i, k) => {
-    images.set(full.images.subarray(i * per, (i + 1) * per), k * per);
-    labels[k] = full.labels[i]!;
-  });
-  return { ...full, images, labels, count: order.length, note: `${full.note ? `${full.note} ` : ''}Limited to a stratified subset of ${order.length} images.` };
+export async function prepareDataset(config: TrainConfig, cacheDir: string | undefined, hooks: TrainHooks): Promise<Dataset> {
+  const full = config.dataset.name === 'folder'
+    ? await loadFolderForConfig(config, cacheDir, hooks.log)
+    : loadDataset({ name: config.dataset.name, dir: config.dataset.dir, cacheDir, log: hooks.log, grayscale: config.dataset.grayscale });
+  return config.dataset.limit === undefined ? full : stratifiedSubset(full, config.dataset.limit, config.seed);
 }
 
-function buildModel(config: TrainConfig, dataset: Dataset): tf.LayersModel {
+export function buildModel(config: TrainConfig, dataset: Dataset): tf.LayersModel {
   return createModel(config.arch, { input: config.input, classes: dataset.classes.length, options: config.archOptions, seed: config.seed });
 }
 
@@ -256,14 +255,18 @@ function initialState(): LoopState {
 
 const isNewer = (a: LoopState, b: LoopState) => a.globalStep > b.globalStep;
 
-function snapshot(model: tf.LayersModel, optimizer: Optimizer): TensorEntry[] {
+function snapshot(model: tf.LayersModel, optimizer: Optimizer, ema: ModelEma | null): TensorEntry[] {
   const weights = model.weights.map((w, i) => ({ name: `w/${i}/${w.originalName}`, shape: w.shape as number[], values: w.read().dataSync() as Float32Array }));
   const slots = optimizer.getState().slots.flatMap((s, i) => s.values.map((values, j) => ({ name: `opt/${i}/${j}`, shape: s.shape, values })));
-  return [...weights, ...slots];
+  return [...weights, ...slots, ...(ema?.entries(model.weights.map((w) => w.originalName)) ?? [])];
 }
 
-function restoreWeights(model: tf.LayersModel, tensors: TensorEntry[], source: string): void {
-  const weights = tensors.filter((t) => t.name.startsWith('w/'));
+/** Every model weight (batch norm's moving statistics included), in `model.weights` order. */
+const modelWeights = (model: tf.LayersModel) => model.weights.map((w) => w.read());
+
+/** Sets the model's weights from a checkpoint's `prefix` tensors: `w/` (the model's own) or `ema/` (its EMA). */
+function restoreWeights(model: tf.LayersModel, tensors: TensorEntry[], source: string, prefix = 'w/'): void {
+  const weights = tensors.filter((t) => t.name.startsWith(prefix));
   if (weights.length !== model.weights.length) {
     throw new TrainingError(`${source} holds ${weights.length} weight tensors; the model has ${model.weights.length} (was the architecture changed?)`);
   }
@@ -288,11 +291,12 @@ function restoreOptimizer(optimizer: Optimizer, tensors: TensorEntry[], step: nu
 }
 
 /** Restores a resumed run's state and prepares data and events; throws before anything is trained. */
-function prepareLoop(ctx: LoopContext, optimizer: Optimizer, store: CheckpointStore, hooks: TrainHooks) {
+function prepareLoop(ctx: LoopContext, optimizer: Optimizer, ema: ModelEma | null, store: CheckpointStore, hooks: TrainHooks) {
   const { runDir, config, engine, dataset, split, normalization, model, report } = ctx;
   let state = initialState();
   let sessionGroup = ctx.group;
   let resumedFrom: StartInfo['resumedFrom'] = null;
+  let loggerStart: LoggerStart = { restartStep: 0 };
   if (ctx.resumed) {
     const found = store.loadNewest<LoopState>(isNewer);
     if (found) {
@@ -300,24 +304,30 @@ function prepareLoop(ctx: LoopContext, optimizer: Optimizer, store: CheckpointSt
       restoreWeights(model, found.checkpoint.tensors, found.file);
       state = found.checkpoint.state;
       restoreOptimizer(optimizer, found.checkpoint.tensors, state.optimizerStep);
+      ema?.restore(found.checkpoint.tensors, found.file);
       resumedFrom = { epoch: state.epoch, batch: state.batch, file: found.file };
     } else {
       hooks.log?.('No checkpoint found: the run starts again from its first epoch.');
     }
-    const pruned = pruneEventsAfter(runDir, state.history.length, state.globalStep);
-    if (pruned.dropped) hooks.log?.(`Removed ${pruned.dropped} event(s) logged after the checkpoint, so no step is written twice.`);
-    if (pruned.removedFiles) hooks.log?.(`Removed ${pruned.removedFiles} event file(s) that held no events (left by an interrupted start).`);
-    // A kill during the first start-up can land before the session was written.
-    if (!pruned.sessionStarted) sessionGroup = report.group ?? relative(dirname(runDir), runDir);
+    const plan = planResume(runDir, state.history.length, state.globalStep, hparamsOf(config));
+    if (plan.orphans) hooks.log?.(`${plan.orphans} event(s) logged after the checkpoint are superseded (TensorBoard drops them at the restart record), so no step shows twice.`);
+    if (plan.writeSession) sessionGroup = report.group ?? '';
+    loggerStart = { restartStep: plan.restartStep ?? 0, replay: plan.replay };
   }
   setDropoutState(state.dropoutDraws);
   const trainSource = new BatchSource(dataset, split.train, { inputShape: config.input, normalization, batchSize: config.batchSize });
   const valSource = new BatchSource(dataset, split.val, { inputShape: config.input, normalization, batchSize: config.evalBatchSize });
   const microBatch = chooseMicroBatch(model, config.batchSize, config.microBatch, engine);
-  const logger = new RunLogger(runDir, config, sessionGroup === null ? null : { group: sessionGroup });
+  const logger = new RunLogger(runDir, config, { ...loggerStart, ...(sessionGroup === null ? {} : { session: { group: sessionGroup } }) });
+  // The prefetch thread only pays where a core is left over from the engine's threads (measured: on 2 cores it slows a 2-thread torch step).
+  const trainBatches = trainingBatches(trainSource, config.augment, config.seed, dataset.classes.length, { prefetch: availableParallelism() > engine.threads });
+  if (!ctx.resumed && trainBatches instanceof AugmentedBatches) {
+    const grid = augmentSampleGrid(trainBatches, trainSource.epochOrder(config.seed, 0), 0);
+    logger.image(TAGS.augmentSamples, grid.png, { width: grid.width, height: grid.height }, 0);
+  }
   hooks.onStart?.({ runDir, config, engine, dataset, split, params: report.params.trainable, microBatch, resumedFrom });
   hooks.log?.(`Engine: ${describeEngine(engine)}; micro-batch ${microBatch} of ${config.batchSize}.`);
-  return { state, trainSource, valSource, microBatch, logger };
+  return { state, trainSource, trainBatches, valSource, microBatch, logger };
 }
 
 async function runLoop(ctx: LoopContext, hooks: TrainHooks): Promise<TrainResult> {
@@ -327,29 +337,34 @@ async function runLoop(ctx: LoopContext, hooks: TrainHooks): Promise<TrainResult
   const store = new CheckpointStore(paths.checkpoints);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const optimizer = new Optimizer(config.optimizer, variables);
+  const ema = config.ema ? new ModelEma(config.ema, modelWeights(model)) : null;
   const release = () => {
+    prepared?.trainBatches.close?.();
     optimizer.dispose();
+    ema?.dispose();
     model.dispose();
     releaseLock();
   };
-  let prepared: ReturnType<typeof prepareLoop>;
+  let prepared: ReturnType<typeof prepareLoop> | undefined;
   try {
-    prepared = prepareLoop(ctx, optimizer, store, hooks);
+    prepared = prepareLoop(ctx, optimizer, ema, store, hooks);
   } catch (error) {
     release();
     throw error;
   }
-  const { trainSource, valSource, microBatch, logger } = prepared;
+  const { trainSource, trainBatches, valSource, microBatch, logger } = prepared;
   const state = prepared.state;
   const classes = dataset.classes.length;
   // A failure before the first training step leaves the report as it was (a new run's directory is then removed).
   let trainingStarted = false;
   let captureReported = false;
+  let histogramSeconds = 0;
+  let lastMisclassified: Misclassified[] = [];
 
   const save = (best = false) => {
     state.dropoutDraws = getDropoutState();
     state.optimizerStep = optimizer.getState().step;
-    const bytes = encodeCheckpoint(state, snapshot(model, optimizer));
+    const bytes = encodeCheckpoint(state, snapshot(model, optimizer, ema));
     const latest = store.save('latest', bytes);
     if (best) store.save('best', bytes);
     return latest;
@@ -377,14 +392,20 @@ async function runLoop(ctx: LoopContext, hooks: TrainHooks): Promise<TrainResult
         const started = performance.now();
         const start = state.batch * config.batchSize;
         const size = Math.min(config.batchSize, trainSource.size - start);
-        const { loss, correct, grads } = batchGradients(model, trainSource, order, start, size, microBatch, classes, variables, config.labelSmoothing);
+        const { loss, correct, grads } = batchGradients(model, trainBatches, order, start, size, state.epoch, microBatch, classes, variables, config.labelSmoothing);
         trainingStarted = true;
         if (!Number.isFinite(loss)) {
           tf.dispose(grads);
           const file = save();
           throw new TrainingError(`The training loss became ${loss} in epoch ${state.epoch + 1}, batch ${state.batch + 1} (lr ${lr}); the run stopped. The last good state is in ${file}. Try a smaller learning rate.`);
         }
+        if (state.batch === batches - 1 && isHistogramEpoch(config.histograms ?? 0, state.epoch + 1)) {
+          const t0 = performance.now();
+          logGradientHistograms(logger.events, grads, model.trainableWeights.map((w) => w.originalName), state.epoch + 1);
+          histogramSeconds = (performance.now() - t0) / 1000;
+        }
         optimizer.apply(clipGradients(grads, config.clipGrad).grads, lr);
+        ema?.update(modelWeights(model));
         if (!captureReported) captureReported = reportCapture(model, hooks.log);
         state.globalStep += 1;
         state.partial.lossSum += loss * size;
@@ -398,7 +419,8 @@ async function runLoop(ctx: LoopContext, hooks: TrainHooks): Promise<TrainResult
           imagesPerSecond: state.partial.seen / Math.max(1e-9, state.partial.seconds),
         });
       }
-      const val = evaluateModel(model, valSource, classes);
+      const val = ema ? withWeights(model, ema.weights, () => evaluateModel(model, valSource, classes, { misclassified: 16 })) : evaluateModel(model, valSource, classes, { misclassified: 16 });
+      lastMisclassified = val.misclassified;
       const metrics: EpochMetrics = {
         epoch: state.epoch + 1,
         trainLoss: state.partial.lossSum / state.partial.seen,
@@ -419,7 +441,14 @@ async function runLoop(ctx: LoopContext, hooks: TrainHooks): Promise<TrainResult
       state.batch = 0;
       state.partial = { lossSum: 0, correct: 0, seen: 0, seconds: 0 };
       state.done = stopEarly;
-      logger.epoch(metrics);
+      const best = state.history.find((h) => h.epoch === state.early.bestEpoch);
+      logger.epoch(metrics, best ? { epoch: best.epoch, valLoss: best.valLoss, valAcc: best.valAcc } : null);
+      if (isHistogramEpoch(config.histograms ?? 0, metrics.epoch)) {
+        const t0 = performance.now();
+        logWeightHistograms(logger.events, model, metrics.epoch);
+        logger.events.scalar('perf/histogram_seconds', histogramSeconds + (performance.now() - t0) / 1000, metrics.epoch);
+        histogramSeconds = 0;
+      }
       const file = save(improved);
       if (state.epoch % config.checkpoint.every === 0) {
         store.save({ epoch: state.epoch }, readFileSync(file));
@@ -431,9 +460,14 @@ async function runLoop(ctx: LoopContext, hooks: TrainHooks): Promise<TrainResult
       hooks.onEpoch?.(metrics, { improved, diagnosis, checkpoint: file });
     }
     trainingStarted = true;
-    if (config.earlyStopping.restoreBest) await exportBestModel(model, store, paths.bestModel);
+    if (config.earlyStopping.restoreBest) await exportBestModel(model, store, paths.bestModel, evaluatedWeightsPrefix(config.ema));
     const stoppedEarly = state.done && state.epoch < config.epochs;
     logger.text('summary/diagnosis', report.diagnosis?.verdict ?? '', state.epoch);
+    if (lastMisclassified.length) {
+      const { grid, labels } = misclassifiedGrid(dataset, lastMisclassified);
+      logger.events.image('summary/misclassified', grid.png, { width: grid.width, height: grid.height }, state.epoch);
+      logger.text('summary/misclassified_labels', `Misclassified validation images after epoch ${state.epoch}, in grid order:\n\n${labels}`, state.epoch);
+    }
     return finish(stoppedEarly ? 'stopped-early' : 'finished', stoppedEarly
       ? `Stopped early after epoch ${state.epoch}: no validation improvement for ${config.earlyStopping.patience} epochs.`
       : undefined);
@@ -459,12 +493,12 @@ function updateReport(report: RunReport, state: LoopState, diagnosis: FitDiagnos
   report.updatedAt = new Date().toISOString();
 }
 
-/** Saves the weights of the best epoch (lowest validation loss) as a loadable model for evaluate/predict. */
-async function exportBestModel(model: tf.LayersModel, store: CheckpointStore, dir: string): Promise<void> {
+/** Saves the weights of the best epoch (lowest validation loss; the EMA's when on) as a loadable model for evaluate/predict. */
+async function exportBestModel(model: tf.LayersModel, store: CheckpointStore, dir: string, prefix: string): Promise<void> {
   const best = store.loadBest<LoopState>();
   if (!best) return;
   const current = model.getWeights().map((t) => t.clone());
-  restoreWeights(model, best.tensors, 'best.ckpt');
+  restoreWeights(model, best.tensors, 'best.ckpt', prefix);
   await saveModel(model, dir);
   model.setWeights(current);
   tf.dispose(current);
@@ -474,14 +508,14 @@ async function exportBestModel(model: tf.LayersModel, store: CheckpointStore, di
  * Loss, correct predictions and summed gradients of one batch, computed in
  * micro-batches; gradients are weighted by each micro-batch's share.
  */
-function batchGradients(
-  model: tf.LayersModel, source: BatchSource, order: Uint32Array, start: number, size: number, microBatch: number, classes: number, variables: tf.Variable[], labelSmoothing = 0,
+export function batchGradients(
+  model: tf.LayersModel, source: TrainBatches, order: Uint32Array, start: number, size: number, epoch: number, microBatch: number, classes: number, variables: tf.Variable[], labelSmoothing = 0,
 ): { loss: number; correct: number; grads: tf.Tensor[] } {
   let total: tf.Tensor[] | null = null;
   let loss = 0, correct = 0;
   for (let offset = 0; offset < size; offset += microBatch) {
     const m = Math.min(microBatch, size - offset);
-    const { x, y } = source.batch(order, start + offset, m);
+    const { x, y } = source.batch(order, start + offset, m, epoch);
     const [value, hits, ...ordered] = stepGradients(model, x, y, classes, m / size, variables, labelSmoothing);
     loss += value!.dataSync()[0]!;
     correct += hits!.dataSync()[0]!;
@@ -511,16 +545,19 @@ function reportCapture(model: tf.LayersModel, log: ((message: string) => void) |
 
 /**
  * One micro-batch's forward and backward pass: [loss × scale, correct predictions, ...gradients in `variables`
- * order]. It runs through the engine's step capture (torch replays it natively from its third run, with the
+ * order]. `y` holds class indices, or soft targets (n × classes, from mixup/cutmix; a prediction counts as
+ * correct when it is the target's largest class). It runs through the engine's step capture (torch replays it natively from its third run, with the
  * same results bit for bit); the optimizer step stays outside, after the loss is checked.
  */
 export function stepGradients(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, classes: number, scale: number, variables: tf.Variable[], labelSmoothing = 0): tf.Tensor[] {
-  return captureStep(`train/${model.id}/${classes}/${scale}/${variables.length}/${labelSmoothing}`, [x, y], () => {
+  const soft = y.rank === 2;
+  return captureStep(`train/${model.id}/${classes}/${scale}/${variables.length}/${labelSmoothing}${soft ? '/soft' : ''}`, [x, y], () => {
     let hits: tf.Tensor | null = null;
     const { value, grads } = tf.variableGrads(() => {
       const logits = model.apply(x, { training: true }) as tf.Tensor2D;
-      hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'int32')));
-      return tf.mul(softmaxCrossEntropy(smoothTargets(tf.oneHot(y, classes), labelSmoothing), logits), scale) as tf.Scalar;
+      hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), soft ? tf.argMax(y, 1) : y), 'int32')));
+      const targets = soft ? y : tf.oneHot(y as tf.Tensor1D, classes);
+      return tf.mul(softmaxCrossEntropy(smoothTargets(targets, labelSmoothing), logits), scale) as tf.Scalar;
     }, variables);
     return [value, hits!, ...variables.map((v) => grads[v.name]!)];
   });
@@ -537,22 +574,25 @@ export async function evaluateRun(runDirArg: string, options: { split?: 'test' |
     throw new TrainingError(`The test split of ${runDir} was already evaluated (${previous.evaluatedAt}: accuracy ${previous.accuracy.toFixed(4)}). The test split is for one final measurement; pass --force to measure it again.`);
   }
   await initEngine({ backend: options.backend });
-  const dataset = prepareDataset(config, options.cacheDir, { log: options.log });
+  const dataset = await prepareDataset(config, options.cacheDir, { log: options.log });
   const split = loadSplit(paths.split, dataset.labels);
   const normalization = loadNormalization(paths.normalization);
   const model = buildModel(config, dataset);
   const store = new CheckpointStore(paths.checkpoints);
   const best = store.loadBest<LoopState>();
   if (!best) throw new TrainingError(`${runDir} has no best checkpoint yet: train at least one epoch first`);
-  restoreWeights(model, best.tensors, 'best.ckpt');
+  restoreWeights(model, best.tensors, 'best.ckpt', evaluatedWeightsPrefix(config.ema));
+  if (split[part].length === 0) throw new TrainingError(`${runDir} has no ${part} images (${readReport(runDir).dataset.splitDescription ?? 'its split'}); nothing to evaluate`);
   const source = new BatchSource(dataset, split[part], { inputShape: config.input, normalization, batchSize: config.evalBatchSize });
-  const result = evaluateModel(model, source, dataset.classes.length, { confusion: true });
+  const result = evaluateModel(model, source, dataset.classes.length, { confusion: true, examplesPerCell: part === 'test' ? EXAMPLES_PER_CELL : undefined });
   const report = readReport(runDir);
   const epoch = best.state.early.bestEpoch ?? best.state.history.length;
   if (part === 'test') {
-    report.test = { loss: result.loss, accuracy: result.accuracy, evaluatedAt: new Date().toISOString(), epoch, confusion: result.confusion!, classes: dataset.classes };
+    const evaluatedAt = new Date().toISOString();
+    writeConfusionExamples(runDir, dataset, result.examples!, { evaluatedAt, epoch });
+    report.test = { loss: result.loss, accuracy: result.accuracy, evaluatedAt, epoch, confusion: result.confusion!, classes: dataset.classes };
     writeJson(paths.report, report);
-    if (!logTestMetrics(runDir, epoch, result.loss, result.accuracy)) {
+    if (!logTestMetrics(runDir, epoch, result.loss, result.accuracy, { confusion: result.confusion!, classes: dataset.classes })) {
       options.log?.(`The events already hold test metrics of epoch ${epoch}; report.json has the new measurement, the events keep one value per step.`);
     }
   }

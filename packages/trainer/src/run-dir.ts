@@ -41,7 +41,11 @@ export interface RunReport {
   startedAt: string;
   updatedAt: string;
   engine: { backend: string; threads: number; simd: boolean | null };
-  dataset: { name: string; images: number; train: number; val: number; test: number; note?: string };
+  dataset: {
+    name: string; images: number; train: number; val: number; test: number; note?: string;
+    /** How the split was made (absent in runs from before it was recorded: seeded). */ split?: 'seeded' | 'official' | 'folders'; splitDescription?: string;
+    /** Class names, by label (absent in older runs). */ classes?: string[];
+  };
   params: { trainable: number; total: number; macs: number };
   epochsPlanned: number;
   history: EpochMetrics[];
@@ -126,17 +130,17 @@ export function defaultRunName(arch: string, date = new Date()): string {
   return `${arch}-${stamp}`;
 }
 
-/** Every cnnlab run below `logdir` (nested), newest first. */
-export function findRuns(logdir: string): { dir: string; name: string; report: RunReport }[] {
-  const found: { dir: string; name: string; report: RunReport }[] = [];
+/**
+ * The directories below `logdir` (itself included, depth ≤ 8, no dot-folders or checkpoints) that `read` claims:
+ * it returns what to keep, `null` to pass over a directory it claims but cannot read, or `undefined` to look deeper.
+ */
+export function walkLogdir<T>(logdir: string, read: (dir: string) => T | null | undefined): { dir: string; name: string; found: T }[] {
+  const found: { dir: string; name: string; found: T }[] = [];
   const visit = (dir: string, depth: number) => {
     if (depth > 8) return;
-    if (isRunDirectory(dir)) {
-      try {
-        found.push({ dir, name: relative(logdir, dir).split(sep).join('/') || '.', report: readReport(dir) });
-      } catch {
-        // A half-written run directory is listed by the dashboard from its event files instead.
-      }
+    const value = read(dir);
+    if (value !== undefined) {
+      if (value !== null) found.push({ dir, name: relative(logdir, dir).split(sep).join('/') || '.', found: value });
       return;
     }
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -144,5 +148,19 @@ export function findRuns(logdir: string): { dir: string; name: string; report: R
     }
   };
   if (existsSync(logdir) && statSync(logdir).isDirectory()) visit(logdir, 0);
+  return found;
+}
+
+/** Every cnnlab run below `logdir` (nested), newest first. */
+export function findRuns(logdir: string): { dir: string; name: string; report: RunReport }[] {
+  const found = walkLogdir(logdir, (dir) => {
+    if (!isRunDirectory(dir)) return undefined;
+    try {
+      return readReport(dir);
+    } catch {
+      // A half-written run directory is listed by the dashboard from its event files instead.
+      return null;
+    }
+  }).map(({ dir, name, found: report }) => ({ dir, name, report }));
   return found.sort((a, b) => b.report.startedAt.localeCompare(a.report.startedAt));
 }

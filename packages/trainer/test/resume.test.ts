@@ -2,10 +2,10 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, truncateSync, statSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readRunDirectory } from '@cnnlab/tfevents';
 import { CheckpointStore, readReport, resumeRun, train, type LoopState } from '../src/index.js';
 import { TEST_RUN } from './helpers/test-arch.js';
 import { runChild } from './helpers/run-child.js';
+import { expectNoDuplicateSteps, expectSameRun, finalState } from './helpers/same-run.js';
 
 let logdir: string;
 
@@ -13,33 +13,6 @@ beforeAll(() => {
   logdir = mkdtempSync(join(tmpdir(), 'cnnlab-resume-'));
 });
 afterAll(() => rmSync(logdir, { recursive: true, force: true }));
-
-function finalState(runDir: string) {
-  const { checkpoint } = new CheckpointStore(join(runDir, 'checkpoints')).loadNewest<LoopState>((a, b) => a.globalStep > b.globalStep)!;
-  return checkpoint;
-}
-
-/** Weights, optimizer slots and metrics must be equal bit for bit (times differ). */
-function expectSameRun(a: string, b: string) {
-  const ca = finalState(a), cb = finalState(b);
-  expect(cb.tensors.map((t) => t.name)).toEqual(ca.tensors.map((t) => t.name));
-  ca.tensors.forEach((t, i) => expect(Buffer.from(cb.tensors[i]!.values.buffer).equals(Buffer.from(t.values.buffer)), t.name).toBe(true));
-  const strip = (s: LoopState) => s.history.map(({ seconds, imagesPerSecond, ...m }) => m);
-  expect(strip(cb.state)).toEqual(strip(ca.state));
-  expect(cb.state.globalStep).toBe(ca.state.globalStep);
-}
-
-/** Each (tag, step) appears exactly once across the run's event files, hparams and summary records included. */
-async function expectNoDuplicateSteps(runDir: string, epochs: number) {
-  const { events } = await readRunDirectory(runDir);
-  const seen = new Map<string, number>();
-  for (const e of events) for (const v of e.summary?.values ?? []) {
-    const key = `${v.tag}@${e.step}`;
-    seen.set(key, (seen.get(key) ?? 0) + 1);
-  }
-  expect([...seen.entries()].filter(([, n]) => n > 1)).toEqual([]);
-  for (let epoch = 1; epoch <= epochs; epoch++) expect(seen.get(`val/loss@${epoch}`), `val/loss at epoch ${epoch}`).toBe(1);
-}
 
 describe('exact resume', () => {
   let reference: string;
@@ -57,6 +30,21 @@ describe('exact resume', () => {
     expect(readReport(runDir).resumes).toBe(1);
     expectSameRun(reference, runDir);
     await expectNoDuplicateSteps(runDir, TEST_RUN.epochs);
+  });
+
+  it('with --ema, a run killed with SIGKILL mid-epoch and resumed ends with the same weights, EMA shadow and metrics, bit for bit', async () => {
+    const ema = { ema: 0.99 };
+    const uninterrupted = (await train({ ...TEST_RUN, ...ema, logdir, name: 'ema-reference' })).runDir;
+    const runDir = join(logdir, 'ema-killed');
+    const { killed } = await runChild(['train', `${logdir}::ema-killed`, JSON.stringify(ema)], (line) => line === 'batch 2 5');
+    expect(killed).toBe(true);
+    await resumeRun(runDir);
+    expect(readReport(runDir).status).toBe('finished');
+    expect(finalState(runDir).tensors.filter((t) => t.name.startsWith('ema/')).length).toBeGreaterThan(0);
+    expectSameRun(uninterrupted, runDir);
+    // The best checkpoint (the EMA weights are what the best epoch keeps) is the same too.
+    const best = (dir: string) => new CheckpointStore(join(dir, 'checkpoints')).loadBest<LoopState>()!.tensors.filter((t) => t.name.startsWith('ema/'));
+    best(uninterrupted).forEach((t, i) => expect(Buffer.from(best(runDir)[i]!.values.buffer).equals(Buffer.from(t.values.buffer)), t.name).toBe(true));
   });
 
   it('a run interrupted (Ctrl-C) mid-epoch checkpoints there and resumes exactly', async () => {

@@ -10,9 +10,10 @@ import '@cnnlab/arch-densenet';
 import '@cnnlab/arch-regnet';
 import { CASES, QUICK_CASES, type BenchCase } from './cases.js';
 import { describeEngine, initEngine, probeTorchEngine } from '@cnnlab/core';
-import { measure, profileReplayedStep, profileStep, type Measurement } from './measure.js';
+import { measure, profileReplayedInference, profileReplayedStep, profileStep, type Measurement } from './measure.js';
 import { findTorch, measurePeak, measureTorch, trainGflops, type MachinePeak, type TorchMeasurement } from './torch.js';
 import { measureBaseline } from './baseline.js';
+import { resolveClock, type BenchClock } from './clock.js';
 import { formatKernelRow, KERNEL_HEADER, measureCeiling, type KernelRow } from './ceiling.js';
 
 /** The tfjs engines a row can time; PyTorch is measured beside them. */
@@ -41,6 +42,7 @@ export interface BenchResult {
   ceiling?: { threads: number; rows: KernelRow[] };
   /** Peak GFLOP/s of this machine, measured in this run (PyTorch's conv and sgemm); rows' %peak is against its conv. */
   peak?: MachinePeak;
+  clock: BenchClock;
 }
 
 export interface BenchOptions {
@@ -54,6 +56,8 @@ export interface BenchOptions {
   ceiling?: boolean;
   /** Times each engine and PyTorch this many times, alternating, and keeps the best: the machine is shared. */
   rounds?: number;
+  /** What steps are timed by, on both sides (default wall). */
+  clock?: BenchClock;
   log?: (line: string) => void;
 }
 
@@ -64,7 +68,8 @@ const best = (a: Measurement | undefined, b: Measurement): Measurement => (!a ? 
   fallbacks: { ...a.fallbacks, ...b.fallbacks },
 });
 
-export async function runBench(cases: BenchCase[], o: BenchOptions): Promise<BenchResult> {
+export async function runBench(cases: BenchCase[], opts: BenchOptions): Promise<BenchResult> {
+  const o = { ...opts, clock: opts.clock ?? 'wall' as BenchClock };
   const engines = o.engines ?? ['wasm'];
   const torch = o.pytorch ? findTorch() : null;
   if (o.pytorch && !torch) o.log?.('PyTorch not found (apt-get install python3-torch libopenblas0-pthread): measuring cnnlab only.');
@@ -96,7 +101,7 @@ export async function runBench(cases: BenchCase[], o: BenchOptions): Promise<Ben
       row.baseline = measureBaseline(c, o);
       row.speedup = row.engines.wasm.trainImagesPerSecond / row.baseline.trainImagesPerSecond;
     }
-    if (o.cpu && c.cpu) row.cpu = await measure(c, 'cpu', { steps: 1, warmup: 0 });
+    if (o.cpu && c.cpu) row.cpu = await measure(c, 'cpu', { steps: 1, warmup: 0, clock: o.clock });
     for (const engine of engines) {
       const m = row.engines[engine]!;
       if (row.pytorch) row.ratios[engine] = { train: m.trainImagesPerSecond / row.pytorch.train, infer: m.inferImagesPerSecond / row.pytorch.infer };
@@ -104,7 +109,7 @@ export async function runBench(cases: BenchCase[], o: BenchOptions): Promise<Ben
     rows.push(row);
     o.log?.(formatRow(row, peak));
   }
-  return { rows, torchVersion: torch?.version ?? null, ...(ceiling && { ceiling }), ...(peak && { peak }) };
+  return { rows, torchVersion: torch?.version ?? null, clock: o.clock, ...(ceiling && { ceiling }), ...(peak && { peak }) };
 }
 
 const n = (x: number | undefined) => (x === undefined ? '-' : x >= 100 ? Math.round(x).toString() : x.toFixed(1));
@@ -154,20 +159,21 @@ async function main(): Promise<void> {
       quick: { type: 'boolean' }, models: { type: 'string' }, steps: { type: 'string' }, rounds: { type: 'string' }, json: { type: 'string' },
       backend: { type: 'string' }, 'no-torch': { type: 'boolean' }, 'no-pytorch': { type: 'boolean' },
       'no-cpu': { type: 'boolean' }, 'no-baseline': { type: 'boolean' }, 'no-ceiling': { type: 'boolean' },
-      threads: { type: 'string' }, shapes: { type: 'boolean' }, 'measure-one': { type: 'string' }, profile: { type: 'string' }, help: { type: 'boolean' },
+      threads: { type: 'string' }, clock: { type: 'string' }, shapes: { type: 'boolean' }, 'measure-one': { type: 'string' }, profile: { type: 'string' }, help: { type: 'boolean' },
     },
   });
   if (values.help) {
-    console.log('npm run bench -- [--quick] [--models lenet,resnet18-d2l] [--backend torch,wasm] [--steps 5] [--rounds 1] [--threads 2] [--json out.json] '
+    console.log('npm run bench -- [--quick] [--models lenet,resnet18-d2l@28] [--backend torch,wasm] [--steps 5] [--rounds 1] [--threads 2] [--clock wall|cpu] [--json out.json] '
       + '[--no-torch] [--no-pytorch] [--no-cpu] [--no-baseline] [--no-ceiling] [--profile resnet18-d2l@28 [--backend torch] [--shapes]]');
     return;
   }
   // The engines read CNNLAB_THREADS; PyTorch is then given the thread count the engine reports.
   if (values.threads !== undefined) process.env.CNNLAB_THREADS = values.threads;
+  const clock = resolveClock(values.clock);
   if (values['measure-one']) {
     // Child-process mode for the baseline: one case, printed as JSON.
     const { c, steps, warmup } = JSON.parse(values['measure-one']) as { c: BenchCase; steps: number; warmup: number };
-    console.log(JSON.stringify(await measure(c, 'wasm', { steps, warmup })));
+    console.log(JSON.stringify(await measure(c, 'wasm', { steps, warmup, clock })));
     return;
   }
   const torchProbe = await probeTorchEngine();
@@ -194,18 +200,24 @@ async function main(): Promise<void> {
         + `${replayed.ms.toFixed(1)} ms, mean of ${replayed.replays} replays:`);
       console.log(`${'ATen op'.padEnd(36)} ${'calls'.padStart(6)} ${'ms'.padStart(9)}    share`);
       for (const op of replayed.ops.slice(0, 30)) console.log(`${op.op.padEnd(values.shapes ? 80 : 36)} ${String(op.calls).padStart(6)} ${op.ms.toFixed(2).padStart(9)} ms ${(op.ms / replayed.ms * 100).toFixed(1).padStart(6)}%`);
+      const inference = await profileReplayedInference(c, { byShape: values.shapes });
+      if (inference) {
+        console.log(`\nInference (the evaluation step, replayed), ${inference.calls} ATen calls, ${inference.ms.toFixed(1)} ms, mean of ${inference.replays} replays:`);
+        for (const op of inference.ops.slice(0, 20)) console.log(`${op.op.padEnd(values.shapes ? 80 : 36)} ${String(op.calls).padStart(6)} ${op.ms.toFixed(2).padStart(9)} ms ${(op.ms / inference.ms * 100).toFixed(1).padStart(6)}%`);
+      }
     }
     return;
   }
   const wanted = values.models?.split(',');
-  const cases = (values.quick ? QUICK_CASES : CASES).filter((c) => !wanted || wanted.includes(c.arch));
+  // A name takes every input size of a model; name@size (resnet18-d2l@28) one of them.
+  const cases = (values.quick ? QUICK_CASES : CASES).filter((c) => !wanted || wanted.includes(c.arch) || wanted.includes(`${c.arch}@${c.input[1]}`));
   const steps = Number(values.steps ?? (values.quick ? 1 : 5));
   const infos = [];
   for (const e of engines) infos.push(describeEngine(await initEngine({ backend: e })));
-  console.log(`cnnlab benchmark on ${infos.join(' and ')}: training step = forward + backward + SGD update; images/s, median of ${steps} timed steps after warm-up`);
+  console.log(`cnnlab benchmark on ${infos.join(' and ')}: training step = forward + backward + SGD update; images/s, median of ${steps} timed steps after warm-up, ${clock === 'cpu' ? 'timed by process CPU time (--clock cpu; both sides, all threads)' : 'timed by wall clock'}`);
   const result = await runBench(cases, {
     steps, warmup: values.quick ? 1 : 2, engines, pytorch: !values['no-torch'] && !values['no-pytorch'], cpu: !values['no-cpu'],
-    baseline: !values['no-baseline'], ceiling: !values.quick && !values['no-ceiling'], rounds: Number(values.rounds ?? 1), log: console.log,
+    baseline: !values['no-baseline'], ceiling: !values.quick && !values['no-ceiling'], rounds: Number(values.rounds ?? 1), clock, log: console.log,
   });
   console.log(LEGEND);
   if (result.torchVersion) console.log(`PyTorch ${result.torchVersion} on the same thread count (${result.rows[0]?.pytorch?.threads ?? '-'}).`);

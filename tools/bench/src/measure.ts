@@ -1,6 +1,7 @@
 import { captureStatus, captureStep, createModel, profileReplays, initEngine, resetTorchFallbackCounts, softmaxCrossEntropy, tf, torchFallbackCounts, type BackendChoice, type CaptureStatus } from '@cnnlab/core';
 import { DEFAULT_OPTIMIZER, Optimizer, stepGradients } from '@cnnlab/trainer';
 import type { BenchCase } from './cases.js';
+import { clockSeconds, resolveClock, type BenchClock } from './clock.js';
 
 export interface Measurement {
   backend: string;
@@ -12,6 +13,8 @@ export interface Measurement {
   peakTensorBytes: number;
   heapBytes: number | null;
   steps: number;
+  /** The clock the steps were timed by (wall or process CPU time). */
+  clock: BenchClock;
   /** torch only: kernel → calls that ran on the cpu fallback during the timed steps. */
   fallbacks?: Record<string, number>;
   /** torch only: whether the timed steps were replayed natively (step capture), or why not. */
@@ -35,7 +38,8 @@ function caseSetup(c: BenchCase) {
 }
 
 /** Times training and inference steps of one case on a backend (same step as the trainer: softmax cross-entropy, SGD). */
-export async function measure(c: BenchCase, backend: BackendChoice, o: { steps: number; warmup: number }): Promise<Measurement> {
+export async function measure(c: BenchCase, backend: BackendChoice, o: { steps: number; warmup: number; clock?: BenchClock }): Promise<Measurement> {
+  const clock = o.clock ?? resolveClock(undefined);
   const engine = await initEngine({ backend });
   const { model, vars, x, y, dispose } = caseSetup(c);
   const classes = model.outputs[0]!.shape[1] as number;
@@ -57,9 +61,9 @@ export async function measure(c: BenchCase, backend: BackendChoice, o: { steps: 
     for (let i = 0; i < o.warmup; i++) f();
     const seconds: number[] = [];
     for (let i = 0; i < o.steps; i++) {
-      const start = performance.now();
+      const start = clockSeconds(clock);
       f();
-      seconds.push((performance.now() - start) / 1000);
+      seconds.push(clockSeconds(clock) - start);
     }
     return c.batch / median(seconds);
   };
@@ -73,7 +77,7 @@ export async function measure(c: BenchCase, backend: BackendChoice, o: { steps: 
   optimizer.dispose();
   dispose();
   return {
-    backend: engine.backend, threads: engine.threads, trainImagesPerSecond, inferImagesPerSecond, peakTensorBytes: peak, heapBytes: heap, steps: o.steps,
+    backend: engine.backend, threads: engine.threads, trainImagesPerSecond, inferImagesPerSecond, peakTensorBytes: peak, heapBytes: heap, steps: o.steps, clock,
     ...(fallbacks && { fallbacks }), ...(capture && { capture }),
   };
 }
@@ -134,6 +138,18 @@ export async function profileReplayedStep(c: BenchCase, o: { byShape?: boolean; 
   const step = () => tf.dispose(stepGradients(model, x, y, 10, 1, vars));
   for (let i = 0; i < 3; i++) step();
   const [profile] = profileReplays(() => { for (let i = 0; i < (o.replays ?? 10); i++) step(); }, o.byShape);
+  dispose();
+  if (!profile) return null;
+  return { ...profile, calls: profile.ops.reduce((a, o) => a + o.calls, 0), ms: profile.ops.reduce((a, o) => a + o.ms, 0) };
+}
+
+/** The same for the evaluation step (the bench's inference: a whole-batch forward pass, captured and replayed). */
+export async function profileReplayedInference(c: BenchCase, o: { byShape?: boolean; replays?: number } = {}) {
+  await initEngine({ backend: 'torch' });
+  const { model, x, dispose } = caseSetup(c);
+  const infer = () => tf.dispose(captureStep(`bench-infer/${model.id}`, [x], () => [tf.tidy(() => tf.sum(model.predict(x, { batchSize: c.batch }) as tf.Tensor))]));
+  for (let i = 0; i < 3; i++) infer();
+  const [profile] = profileReplays(() => { for (let i = 0; i < (o.replays ?? 10); i++) infer(); }, o.byShape);
   dispose();
   if (!profile) return null;
   return { ...profile, calls: profile.ops.reduce((a, o) => a + o.calls, 0), ms: profile.ops.reduce((a, o) => a + o.ms, 0) };

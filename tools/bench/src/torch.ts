@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { BenchCase } from './cases.js';
+import type { BenchClock } from './clock.js';
 
 const SCRIPT = fileURLToPath(new URL('../torch/bench.py', import.meta.url));
 /** Debian's python3-torch lives in the system interpreter, not in a pyenv/venv python on PATH. */
@@ -23,7 +24,7 @@ export function findTorch(): TorchInfo | null {
 /** PyTorch at its best: the faster of NCHW and channels_last per metric (which one won in trainFormat/inferFormat). */
 export interface TorchMeasurement {
   train: number; infer: number; params: number; threads: number;
-  trainFormat?: string; inferFormat?: string; formats?: Record<string, { train: number; infer: number }>;
+  clock?: BenchClock; trainFormat?: string; inferFormat?: string; formats?: Record<string, { train: number; infer: number }>;
   /** FLOPs of one image's forward pass (convolutions and dense layers, 2 per multiply-add). */
   flops?: number;
 }
@@ -45,9 +46,9 @@ export function trainGflops(imagesPerSecond: number, forwardFlops: number): numb
   return 3 * forwardFlops * imagesPerSecond / 1e9;
 }
 
-export function measureTorch(torch: TorchInfo, c: BenchCase, o: { threads: number; steps: number; warmup: number }): TorchMeasurement {
+export function measureTorch(torch: TorchInfo, c: BenchCase, o: { threads: number; steps: number; warmup: number; clock?: BenchClock }): TorchMeasurement {
   const out = execFileSync(torch.python, [SCRIPT, '--model', c.torch, '--input', c.input.join(','), '--batch', String(c.batch),
-    '--threads', String(o.threads), '--steps', String(o.steps), '--warmup', String(o.warmup)], {
+    '--threads', String(o.threads), '--steps', String(o.steps), '--warmup', String(o.warmup), '--clock', o.clock ?? 'wall'], {
     encoding: 'utf8',
     // The torch engine runs matrix products on one OpenBLAS thread beside its OpenMP threads; PyTorch gets the same,
     // which is also its faster and steadier setting on 2 cores (bn-lenet: 3.5k or 21k img/s from run to run without it).

@@ -5,6 +5,7 @@ import { profileStep } from '../src/measure.js';
 import { probeTorchEngine } from '@cnnlab/core';
 import { kernelFlops, measureCeiling } from '../src/ceiling.js';
 import { findTorch, measureTorch, trainGflops } from '../src/torch.js';
+import { clockSeconds, resolveClock } from '../src/clock.js';
 
 describe('benchmark quick mode', () => {
   it('measures training and inference throughput of the quick cases on wasm', async () => {
@@ -38,6 +39,35 @@ describe.runIf(torch.available || Boolean(process.env.CI))('benchmark torch colu
   });
 });
 
+describe('the bench clock', () => {
+  it('is wall by default, cpu by flag or CNNLAB_BENCH_CLOCK, and rejects anything else naming its source', () => {
+    expect(resolveClock(undefined, undefined)).toBe('wall');
+    expect(resolveClock(undefined, 'cpu')).toBe('cpu');
+    expect(resolveClock('wall', 'cpu')).toBe('wall');
+    expect(() => resolveClock('gpu', undefined)).toThrow(/--clock takes wall or cpu, got "gpu"/);
+    expect(() => resolveClock(undefined, 'Wall')).toThrow(/CNNLAB_BENCH_CLOCK takes wall or cpu, got "Wall"/);
+  });
+
+  it('counts CPU time spent computing but not time spent asleep', async () => {
+    const [wall0, cpu0] = [clockSeconds('wall'), clockSeconds('cpu')];
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const [wall1, cpu1] = [clockSeconds('wall'), clockSeconds('cpu')];
+    expect(wall1 - wall0).toBeGreaterThan(0.15);
+    expect(cpu1 - cpu0).toBeLessThan((wall1 - wall0) / 2);
+    let x = 0;
+    const cpuStart = clockSeconds('cpu');
+    while (clockSeconds('cpu') - cpuStart < 0.05) x += Math.sqrt(x + 1);
+    expect(x).toBeGreaterThan(0);
+  });
+
+  it('times both sides by it and says which', async () => {
+    const { rows, clock } = await runBench(QUICK_CASES.slice(0, 1), { steps: 1, warmup: 1, pytorch: false, cpu: false, clock: 'cpu' });
+    expect(clock).toBe('cpu');
+    expect(rows[0]!.engines.wasm!.clock).toBe('cpu');
+    expect(rows[0]!.engines.wasm!.trainImagesPerSecond).toBeGreaterThan(0);
+  });
+});
+
 describe('kernel ceiling', () => {
   it('counts 2 FLOPs per multiply-add and times the kernels on wasm', async () => {
     const conv = { name: 'conv', kind: 'conv', batch: 2, size: 9, cin: 3, cout: 4, k: 3, stride: 2 } as const;
@@ -58,7 +88,7 @@ describe('PyTorch baseline at its best', () => {
     expect(trainGflops(1000, 1e6)).toBeCloseTo(3, 10);
     const row = {
       arch: 'lenet', input: '1x28x28', batch: 32, ratios: {},
-      engines: { wasm: { backend: 'wasm', threads: 2, trainImagesPerSecond: 2000, inferImagesPerSecond: 5000, peakTensorBytes: 0, heapBytes: null, steps: 1 } },
+      engines: { wasm: { backend: 'wasm', threads: 2, trainImagesPerSecond: 2000, inferImagesPerSecond: 5000, peakTensorBytes: 0, heapBytes: null, steps: 1, clock: 'wall' as const } },
       pytorch: { train: 4000, infer: 9000, params: 1, threads: 2, trainFormat: 'channels_last', flops: 1e6 },
     };
     // wasm: 3·1e6·2000 = 6 GFLOP/s = 20% of a 30 GFLOP/s peak; PyTorch 12 GFLOP/s.
@@ -73,6 +103,8 @@ describe('PyTorch baseline at its best', () => {
     expect(m.train).toBe(Math.max(m.formats!.nchw!.train, m.formats!.channels_last!.train));
     expect(m.formats![m.trainFormat!]!.train).toBe(m.train);
     expect(m.infer).toBe(Math.max(m.formats!.nchw!.infer, m.formats!.channels_last!.infer));
+    expect(m.clock).toBe('wall');
+    expect(measureTorch(pytorch!, QUICK_CASES[0]!, { threads: 1, steps: 1, warmup: 0, clock: 'cpu' }).clock).toBe('cpu');
     // d2l LeNet: conv 1→6 5x5 pad 2 @28, conv 6→16 5x5 @10, dense 400→120→84→10, 2 FLOPs per multiply-add.
     expect(m.flops).toBe(2 * (28 * 28 * 6 * 25 + 10 * 10 * 16 * 25 * 6 + 400 * 120 + 120 * 84 + 84 * 10));
   });

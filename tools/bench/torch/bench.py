@@ -142,15 +142,18 @@ def regnetx32():
     return nn.Sequential(*layers, nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten(), nn.Linear(cin, 10))
 
 
-def median_seconds(f, warmup, steps):
-    """Median wall time of `steps` calls of f after `warmup` untimed ones."""
+CLOCKS = {'wall': time.perf_counter, 'cpu': time.process_time}
+
+
+def median_seconds(f, warmup, steps, clock=time.perf_counter):
+    """Median time of `steps` calls of f after `warmup` untimed ones, on `clock` (wall, or the process's CPU time: all threads)."""
     for _ in range(warmup):
         f()
     times = []
     for _ in range(steps):
-        start = time.perf_counter()
+        start = clock()
         f()
-        times.append(time.perf_counter() - start)
+        times.append(clock() - start)
     return sorted(times)[len(times) // 2]
 
 
@@ -177,7 +180,7 @@ def forward_flops(model, x):
     return total[0] / x.shape[0]
 
 
-def measure(name, c, h, w, batch, steps, warmup, device='cpu', memory_format=torch.contiguous_format):
+def measure(name, c, h, w, batch, steps, warmup, device='cpu', memory_format=torch.contiguous_format, clock='wall'):
     torch.manual_seed(0)
     model = MODELS[name]()
     x = torch.randn(batch, c, h, w)
@@ -204,7 +207,7 @@ def measure(name, c, h, w, batch, steps, warmup, device='cpu', memory_format=tor
 
     def time_it(f, training):
         model.train(training)
-        return batch / median_seconds(f, warmup, steps)
+        return batch / median_seconds(f, warmup, steps, CLOCKS[clock])
 
     return {'train': time_it(train, True), 'infer': time_it(infer, False), 'params': sum(p.numel() for p in model.parameters()),
             'flops': forward_flops(model, x)}
@@ -213,9 +216,9 @@ def measure(name, c, h, w, batch, steps, warmup, device='cpu', memory_format=tor
 FORMATS = {'nchw': torch.contiguous_format, 'channels_last': torch.channels_last}
 
 
-def measure_formats(name, c, h, w, batch, steps, warmup, device, formats):
+def measure_formats(name, c, h, w, batch, steps, warmup, device, formats, clock='wall'):
     """Both memory formats (channels_last is PyTorch's own CPU advice); the result is the faster one per metric."""
-    runs = {f: measure(name, c, h, w, batch, steps, warmup, device, FORMATS[f]) for f in formats}
+    runs = {f: measure(name, c, h, w, batch, steps, warmup, device, FORMATS[f], clock) for f in formats}
     train_best = max(runs, key=lambda f: runs[f]['train'])
     infer_best = max(runs, key=lambda f: runs[f]['infer'])
     first = next(iter(runs.values()))
@@ -233,14 +236,15 @@ def main():
     p.add_argument('--warmup', type=int, default=2)
     p.add_argument('--device', default='cpu', choices=['cpu', 'cuda'])
     p.add_argument('--memory-format', default='both', choices=['both', *FORMATS])
+    p.add_argument('--clock', default='wall', choices=sorted(CLOCKS))
     a = p.parse_args()
     if a.device == 'cuda' and not torch.cuda.is_available():
         p.error('--device cuda: torch.cuda.is_available() is False')
     torch.set_num_threads(a.threads)
     c, h, w = (int(v) for v in a.input.split(','))
     formats = list(FORMATS) if a.memory_format == 'both' else [a.memory_format]
-    result = measure_formats(a.model, c, h, w, a.batch, a.steps, a.warmup, a.device, formats)
-    result.update(torch=torch.__version__, threads=torch.get_num_threads(), device=a.device)
+    result = measure_formats(a.model, c, h, w, a.batch, a.steps, a.warmup, a.device, formats, a.clock)
+    result.update(torch=torch.__version__, threads=torch.get_num_threads(), device=a.device, clock=a.clock)
     print(json.dumps(result))
 
 

@@ -18,3 +18,20 @@ export function shortNames(names: readonly string[], max = 32): Map<string, stri
   }
   return new Map(names.map((n, i) => [n, middleEllipsis(parts[i]!.slice(common).join('/'), max)]));
 }
+
+/** Each run by its last path segment, with as many parent folders as tell it apart from the others ("trial-004", "a/seed-1"). */
+export function leafNames(names: readonly string[], max = 24): Map<string, string> {
+  const parts = names.map((n) => n.split('/'));
+  const depth = parts.map(() => 1);
+  const label = (i: number) => parts[i]!.slice(-depth[i]!).join('/');
+  for (let changed = true; changed; ) {
+    changed = false;
+    const seen = new Map<string, number[]>();
+    parts.forEach((_, i) => seen.set(label(i), [...(seen.get(label(i)) ?? []), i]));
+    for (const same of seen.values()) {
+      if (same.length < 2) continue;
+      for (const i of same) if (depth[i]! < parts[i]!.length) (depth[i]!++, (changed = true));
+    }
+  }
+  return new Map(names.map((n, i) => [n, middleEllipsis(label(i), max)]));
+}

@@ -2,7 +2,7 @@
  * Hash routes: #/runs, #/curves?runs=a,b, #/hparams, #/complexity?arch=resnet18-d2l, #/sweeps?sweep=a%2Fb, #/search?search=s.
  * View state rides along so a reload or a shared link shows the same view: the run filter (`filter`, Runs and Curves),
  * the Runs table's expression filter (`where`), extra columns (`cols`) and grouping (`group`, also Curves' mean ± sd),
- * and Curves' smoothing, horizontal axis (`x`) and tag filter (`tags`).
+ * Curves' smoothing, horizontal axis (`x`) and tag filter (`tags`), and the Hyper-parameters tab's chosen axes (`axes`).
  */
 
 export type Tab = 'runs' | 'curves' | 'hparams' | 'sweeps' | 'search' | 'complexity';
@@ -34,6 +34,8 @@ export interface Route {
   smoothing?: number;
   x?: XAxis;
   tags?: string;
+  /** The axes of the Hyper-parameters tab's parallel coordinates (hyper-parameter names and metric keys). */
+  axes?: string[];
 }
 
 export type XAxis = 'step' | 'relative' | 'wall';
@@ -71,6 +73,8 @@ export function parseHash(hash: string): Route {
   if (x && X_AXES.includes(x)) route.x = x;
   const tags = one('tags');
   if (tags) route.tags = tags;
+  const axes = (raw.get('axes') ?? '').split(',').filter(Boolean).map(decode);
+  if (axes.length) route.axes = axes;
   return route;
 }
 
@@ -88,5 +92,6 @@ export function formatHash(route: Partial<Route> & { tab: Tab }): string {
   if (route.tab === 'curves' && route.smoothing) parts.push(`smoothing=${route.smoothing}`);
   if (route.tab === 'curves' && route.x && route.x !== 'step') parts.push(`x=${route.x}`);
   if (route.tab === 'curves' && route.tags) parts.push(`tags=${encodeURIComponent(route.tags)}`);
+  if (route.tab === 'hparams' && route.axes?.length) parts.push(`axes=${route.axes.map((a) => encodeURIComponent(a)).join(',')}`);
   return `#/${route.tab}${parts.length ? `?${parts.join('&')}` : ''}`;
 }

@@ -8,7 +8,7 @@ type Pad = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
 interface ConvAttrs { strides: number | [number, number]; pad: Pad; dataFormat: 'NHWC' | 'NCHW'; dilations: number | [number, number]; dimRoundingMode?: 'floor' | 'round' | 'ceil' }
 type Info = tf.backend_util.Conv2DInfo;
 
-/** NCHW convolutions (rare in tfjs: its layers and models are NHWC) run on the cpu backend, counted. */
+/** NCHW convolutions run in conv-nchw.ts (withNativeNCHW); NCHW depthwise ones on the cpu backend, counted. */
 function assertNHWC(name: string, dataFormat: string | undefined): void {
   if (dataFormat && dataFormat !== 'NHWC' && dataFormat !== 'channelsLast') throw new NotNative(`torch backend: ${name} in ${dataFormat} is not native`);
 }
@@ -18,7 +18,7 @@ const HWIO_TO_OIHW = [3, 2, 0, 1];
 const OIHW_TO_HWIO = [2, 3, 1, 0];
 
 /** Bottom/right padding that makes ATen's output size tfjs's (it can differ from padInfo with ceil rounding). */
-function padsOf(info: Info) {
+export function padsOf(info: Info) {
   const effH = (info.filterHeight - 1) * info.dilationHeight + 1;
   const effW = (info.filterWidth - 1) * info.dilationWidth + 1;
   const top = info.padInfo.top, left = info.padInfo.left;

@@ -89,7 +89,9 @@ export const elementwiseKernels: TorchKernelDef[] = [
   kernel('IsNan', (c, { x }) => c.out(c.a.t('isnan', c.h(x)), 'bool')),
   kernel('IsInf', (c, { x }) => c.out(c.a.t('isinf', c.h(x)), 'bool')),
   kernel('LogicalNot', (c, { x }) => c.out(c.a.t('logical_not', c.h(x)), 'bool')),
-  kernel('LeakyRelu', (c, { x }, { alpha }: { alpha: number }) => c.out(c.a.t('leaky_relu', c.h(x), alpha))),
+  // float32 whatever the input, as tfjs's kernels (ATen has no int leaky_relu).
+  kernel('LeakyRelu', (c, { x }, { alpha }: { alpha: number }) =>
+    c.out(c.a.t('leaky_relu', x.dtype === 'float32' ? c.h(x) : castTo(c, c.h(x), 'float32'), alpha), 'float32')),
   kernel('Prelu', (c, { x, alpha }) => {
     const xh = c.h(x);
     return c.out(c.a.t('where.self', c.a.t('gt.Scalar', xh, 0), xh, c.a.t('mul.Tensor', xh, c.h(alpha))));

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import { diagnoseFit, type EpochMetrics, type FitDiagnosis } from '@cnnlab/analysis';
-import { assertRunDirectory, evaluateRun, findRuns, isRunDirectory, liveRunStatus, medianImagesPerSecond, predictImages, readReport, TAGS } from '@cnnlab/trainer';
+import { assertRunDirectory, evaluateRun, findLrFinds, findRuns, formatLearningRate, isRunDirectory, liveRunStatus, medianImagesPerSecond, predictImages, readReport, TAGS } from '@cnnlab/trainer';
 import { readRunDirectory, scalarSeries } from '@cnnlab/tfevents';
 import { table, thousands } from '../table.js';
 
@@ -13,20 +13,41 @@ export function runsCommand(): Command {
     .action((o: { logdir: string; json?: boolean }) => {
       // A 'running' report whose trainer is gone (killed: its lock names a dead process) is interrupted.
       const runs = findRuns(o.logdir).map((r) => ({ ...r, report: { ...r.report, ...liveRunStatus(r.dir, r.report) } }));
+      const lrFinds = findLrFinds(o.logdir);
+      for (const problem of lrFinds.problems) process.stderr.write(`warning: skipped an lr-find result: ${problem}\n`);
       if (o.json) {
-        return console.log(JSON.stringify(runs.map((r) => ({
-          ...r.report, name: r.name, dir: r.dir, history: undefined,
-          imagesPerSecond: medianImagesPerSecond(r.report.history), imagesPerSecondStatistic: 'median of epochs',
-        })), null, 2));
+        return console.log(JSON.stringify([
+          ...runs.map((r) => ({
+            kind: 'training', ...r.report, name: r.name, dir: r.dir, history: undefined,
+            imagesPerSecond: medianImagesPerSecond(r.report.history), imagesPerSecondStatistic: 'median of epochs',
+          })),
+          ...lrFinds.results.map((r) => ({ ...r.record, name: r.name, dir: r.dir, points: undefined })),
+        ], null, 2));
       }
-      if (!runs.length) return console.log(`No runs under ${o.logdir}. Start one with: cnnlab train --arch bn-lenet`);
-      console.log(table(['run', 'arch', 'status', 'epochs', 'best', 'best val acc', 'test acc', 'params', 'median img/s', 'started'], runs.map(({ name, report: r }) => [
-        name, r.arch, r.status, `${r.history.length}/${r.epochsPlanned}`, r.bestEpoch ?? '-', r.bestValAcc?.toFixed(4) ?? '-', r.test?.accuracy.toFixed(4) ?? '-',
-        thousands(r.params.trainable), medianImagesPerSecond(r.history)?.toFixed(0) ?? '-', r.startedAt.replace('T', ' ').slice(0, 19),
-      ]), { align: ['left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'] }));
-      if (runs.some((r) => r.report.status === 'interrupted')) console.log('\ninterrupted: the training process is gone (killed or crashed); continue with cnnlab train --resume <run>');
-      console.log('median img/s: the median over epochs of each epoch\'s training images per second (as the dashboard shows)');
+      if (!runs.length && !lrFinds.results.length) return console.log(`No runs under ${o.logdir}. Start one with: cnnlab train --arch bn-lenet`);
+      if (runs.length) printTrainingRuns(runs);
+      if (lrFinds.results.length) printLrFinds(lrFinds.results, runs.length > 0);
     });
+}
+
+function printTrainingRuns(runs: ReturnType<typeof findRuns>): void {
+  console.log(table(['run', 'arch', 'status', 'split', 'epochs', 'best', 'best val acc', 'test acc', 'params', 'median img/s', 'started'], runs.map(({ name, report: r }) => [
+    name, r.arch, r.status, r.dataset.split ?? 'seeded', `${r.history.length}/${r.epochsPlanned}`, r.bestEpoch ?? '-', r.bestValAcc?.toFixed(4) ?? '-', r.test?.accuracy.toFixed(4) ?? '-',
+    thousands(r.params.trainable), medianImagesPerSecond(r.history)?.toFixed(0) ?? '-', r.startedAt.replace('T', ' ').slice(0, 19),
+  ]), { align: ['left', 'left', 'left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left'] }));
+  if (runs.some((r) => r.report.status === 'interrupted')) console.log('\ninterrupted: the training process is gone (killed or crashed); continue with cnnlab train --resume <run>');
+  console.log('median img/s: the median over epochs of each epoch\'s training images per second (as the dashboard shows)');
+}
+
+function printLrFinds(results: ReturnType<typeof findLrFinds>['results'], afterRuns: boolean): void {
+  if (afterRuns) console.log('');
+  console.log('learning-rate range tests (cnnlab lr-find)');
+  const lr = formatLearningRate;
+  console.log(table(['result', 'arch', 'dataset', 'batch', 'optimizer', 'suggested lr', 'min/10 lr', 'd2l lr', 'steps', 'stopped by', 'created'], results.map(({ name, record: r }) => [
+    name, r.arch, r.dataset, r.batchSize, r.optimizer, lr(r.suggestedLr), lr(r.suggestions.minimumOver10.lr), lr(r.defaultLr), `${r.points.length}/${r.range.steps}`, r.stoppedBy,
+    r.createdAt.replace('T', ' ').slice(0, 19),
+  ]), { align: ['left', 'left', 'left', 'right', 'left', 'right', 'right', 'right', 'right', 'left', 'left'] }));
+  console.log('suggested lr: the steepest descent of the smoothed loss; train with it: cnnlab train --arch <arch> --lr <rate>');
 }
 
 /** Per-epoch metrics of a cnnlab run (report.json) or of any TensorBoard run with train/val loss series. */
@@ -84,9 +105,9 @@ export function evaluateCommand(): Command {
 
 export function predictCommand(): Command {
   return new Command('predict')
-    .description('Classify PNG images with a run\'s best weights')
+    .description('Classify images (JPEG, PNG, WebP, GIF) with a run\'s best weights')
     .argument('<run>', 'run directory')
-    .argument('<images...>', 'PNG files')
+    .argument('<images...>', 'image files: JPEG, PNG, WebP or GIF (first frame)')
     .option('--top <n>', 'classes to show per image', (v) => Number(v), 3)
     .option('--json', 'print JSON')
     .action(async (run: string, images: string[], o: { top: number; json?: boolean }) => {

@@ -78,7 +78,10 @@ export function doctorCommand(): Command {
       for (const p of r.optionalPackages) console.log(`optional:  ${p.name} ${p.installed ? 'installed' : `not installed — ${p.install}`}`);
       for (const s of r.engine.skipped) console.log(`skipped:   ${s}`);
       const probe = r.torch.probe;
-      if (probe.available) console.log(`torch:     usable: libtorch ${probe.libtorchVersion}, ${probe.cuda ? 'with CUDA' : 'CPU only'} (addon ${probe.addonPath})`);
+      if (probe.available) {
+        console.log(`torch:     usable: libtorch ${probe.libtorchVersion}, ${probe.cuda ? 'with CUDA' : probe.cudaBuild ? 'CUDA build, on the CPU' : 'CPU only'} (addon ${probe.addonPath})`);
+        if (probe.cudaNote) console.log(`cuda:      ${probe.cudaNote}`);
+      }
       else {
         console.log(`torch:     not usable: ${probe.reason?.split('\n')[0] ?? 'unknown reason'} To train on libtorch (the fastest CPU engine here):`);
         for (const line of r.torch.install) console.log(`             ${line}`);

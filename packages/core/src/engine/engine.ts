@@ -297,8 +297,9 @@ export async function doctor(options: EngineOptions = {}): Promise<DoctorReport>
   const probe = await probeTorchEngine();
   const gpuAdvice: string[] = [];
   if (!engine.gpu) {
-    gpuAdvice.push(`CUDA training on torch needs a CUDA build of libtorch from pytorch.org: LIBTORCH=<its dir> npm rebuild ${TORCH_PACKAGE}, then --device cuda.`);
-    if (!optionalPackages[1]!.installed) gpuAdvice.push(`Or tfjs-node-gpu: ${candidates[0]!.install}.`);
+    // A CUDA build that sees no GPU needs a GPU or driver, not another libtorch (its cuda: line says which).
+    if (!probe.cudaBuild) gpuAdvice.push(`CUDA training on torch needs a CUDA build of libtorch from pytorch.org: LIBTORCH=<its dir> npm rebuild ${TORCH_PACKAGE}, then --device cuda.`);
+    if (!optionalPackages[1]!.installed) gpuAdvice.push(`${gpuAdvice.length ? 'Or tfjs-node-gpu' : 'tfjs-node-gpu'}: ${candidates[0]!.install}.`);
     if (process.platform !== 'linux') gpuAdvice.push('tfjs-node-gpu supports Linux x86_64 with CUDA only.');
     if (!process.env.CUDA_PATH && !process.env.LD_LIBRARY_PATH?.includes('cuda')) gpuAdvice.push('No CUDA libraries found on LD_LIBRARY_PATH/CUDA_PATH.');
   }

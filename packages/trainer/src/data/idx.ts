@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Dataset } from './dataset.js';
+import { PART } from './parts.js';
 import { readMaybeGzip } from './gz.js';
 
 /**
@@ -115,12 +116,14 @@ export function loadIdxDirectory(dir: string, options: IdxLoadOptions = {}): Dat
   const count = parts.reduce((n, p) => n + p.images.dims[0]!, 0);
   const images = new Uint8Array(count * height * width);
   const labels = new Uint8Array(count);
+  const origin = new Uint8Array(count);
   let at = 0;
   let maxLabel = 0;
   for (const p of parts) {
     const n = p.images.dims[0]!;
     images.set(p.images.data, at * height * width);
     labels.set(p.labels.data, at);
+    origin.fill(p.prefix === 't10k' ? PART.test : PART.train, at, at + n);
     for (let i = 0; i < n; i++) maxLabel = Math.max(maxLabel, p.labels.data[i]!);
     at += n;
   }
@@ -145,8 +148,9 @@ export function loadIdxDirectory(dir: string, options: IdxLoadOptions = {}): Dat
     channels: 1,
     classes,
     source: `IDX files in ${dir}: ${described}`,
+    parts: origin,
   };
-  if (parts.length === 2) dataset.note = `train (${parts[0]!.images.dims[0]}) and t10k (${parts[1]!.images.dims[0]}) pooled; splits are drawn from the pooled ${count} images`;
+  if (parts.length === 2) dataset.note = `train (${parts[0]!.images.dims[0]}) and t10k (${parts[1]!.images.dims[0]}): a seeded split draws from all ${count} pooled; --split official tests on t10k`;
   else dataset.note = `only the ${parts[0]!.prefix} files were found`;
   return dataset;
 }

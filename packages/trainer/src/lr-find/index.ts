@@ -1,0 +1,11 @@
+export { lrFind } from './run.js';
+export type { LrFindOptions, LrFindHooks } from './run.js';
+export { DEFAULT_LR_RANGE, exponentialRates, LrFindError, validateLrRange } from './ramp.js';
+export type { LrRange } from './ramp.js';
+export { SmoothedLoss } from './smoothed-loss.js';
+export { suggestRates } from './suggest.js';
+export type { LrPoint, LrSuggestion, LrSuggestions } from './suggest.js';
+export { rangeTest } from './range-test.js';
+export type { RangeTestSetup, RangeTestStop } from './range-test.js';
+export { LR_FIND_FILE, LR_FIND_TAGS, checkLrFindRecord, describeSuggestion, findLrFinds, formatLearningRate, writeLrFind } from './record.js';
+export type { LrFindRecord } from './record.js';
