@@ -17,6 +17,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // Browser tests poll a page that a 2-core CI machine running other suites can take seconds to update;
+    // vitest's 1 s default made them fail there on a correct page.
+    expect: { poll: { timeout: 15_000 } },
     pool: 'forks',
   },
 });

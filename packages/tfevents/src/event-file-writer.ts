@@ -1,7 +1,7 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { flushOnExit, stopFlushingOnExit } from './exit-flush.js';
-import { eventFileName } from './file-name.js';
+import { eventFileName, eventFileSeconds } from './file-name.js';
 import { encodeEvent, FILE_VERSION, type Event } from './proto/event.js';
 import { encodeRecord } from './record.js';
 
@@ -131,10 +131,17 @@ export class EventFileWriter {
   }
 }
 
-/** Opens a new event file exclusively, so that two writers never share one (the counter moves on if a name exists). */
+/**
+ * Opens a new event file exclusively, so that two writers never share one (the counter moves on if a name exists).
+ * Readers (TensorBoard and ours) take a run's files in name order and treat a step that goes back as a restart, so a
+ * new file must sort after every file already there: a run resumed in the same second as its killed predecessor, by a
+ * process whose pid sorts lower, would otherwise be read first and have its steps purged by the old file's.
+ */
 function createNewFile(logdir: string, suffix: string): { path: string; fd: number } {
+  const latest = Math.max(-1, ...readdirSync(logdir).map((name) => eventFileSeconds(name) ?? -1));
+  const time = Math.max(Math.floor(Date.now() / 1000), latest + 1);
   for (let attempt = 0; ; attempt++) {
-    const path = join(logdir, eventFileName({ suffix }));
+    const path = join(logdir, eventFileName({ suffix, time }));
     try {
       return { path, fd: openSync(path, 'wx') };
     } catch (error) {

@@ -26,6 +26,13 @@ export function eventFileName(parts: EventFileNameParts = {}): string {
   return `${EVENT_FILE_PREFIX}${seconds}.${host}.${parts.pid ?? process.pid}.${counter}${parts.suffix ?? ''}`;
 }
 
+/** The seconds field of an event file's name, or undefined for other names. */
+export function eventFileSeconds(name: string): number | undefined {
+  if (!isEventFileName(name)) return undefined;
+  const seconds = /^\d+/.exec(name.slice(EVENT_FILE_PREFIX.length));
+  return seconds ? Number(seconds[0]) : undefined;
+}
+
 export function isEventFileName(name: string): boolean {
   return name.startsWith(EVENT_FILE_PREFIX);
 }

@@ -33,6 +33,22 @@ describe('event file names', () => {
     expect(readdirSync(join(dir, 'same'))).toHaveLength(2);
   });
 
+  it('sort after every event file already in the folder, so a run resumed in the same second is read last', () => {
+    // A killed run's file from this very second, by a process whose pid sorts after ours, and one from the future.
+    const runDir = join(dir, 'resumed');
+    const now = Math.floor(Date.now() / 1000);
+    new SummaryWriter(runDir, { flushIntervalMs: 0 }).close();
+    writeFileSync(join(runDir, eventFileName({ time: now, host: 'zzz', pid: 99999999, counter: 0 })), '');
+    const resumed = new SummaryWriter(runDir, { flushIntervalMs: 0 });
+    resumed.close();
+    expect(readdirSync(runDir).sort().at(-1)).toBe(basename(resumed.path));
+    writeFileSync(join(runDir, eventFileName({ time: now + 100, host: 'box', pid: 1, counter: 0 })), '');
+    const later = new SummaryWriter(runDir, { flushIntervalMs: 0 });
+    later.close();
+    expect(basename(later.path)).toMatch(new RegExp(`^events\\.out\\.tfevents\\.${now + 101}\\.`));
+    expect(readdirSync(runDir).sort().at(-1)).toBe(basename(later.path));
+  });
+
   it('can be built from parts, with a suffix', () => {
     expect(eventFileName({ time: 1700000000.9, host: 'box', pid: 42, counter: 3, suffix: '.v2' })).toBe(
       'events.out.tfevents.1700000000.box.42.3.v2',
