@@ -1,4 +1,4 @@
-import { closeMatches, hasArchitecture, listArchitectures, loadInstalledFamilies } from '@cnnlab/core';
+import type { ArchitectureSpec } from '@cnnlab/core';
 import { ComplexityWorker } from './complexity-jobs.js';
 import { HttpError } from './paths.js';
 import type { ArchitectureInfo, ArchitecturesResponse, ComplexityResponse, ComplexityRow, SummaryResponse } from './types.js';
@@ -6,14 +6,21 @@ import type { ArchitectureInfo, ArchitecturesResponse, ComplexityResponse, Compl
 /** Models above this many parameters (by their reference counts) are left out of the comparison unless asked for. */
 export const LARGE_MODEL_PARAMS = 100_000_000;
 
-/** Imports every architecture family once; a missing one is reported, a broken one warned about, neither is fatal. */
-export async function loadFamilies(): Promise<{ loaded: string[]; missing: string[] }> {
-  const { loaded, missing, failed } = await loadInstalledFamilies();
+type Registry = typeof import('@cnnlab/core');
+
+/**
+ * The model registry with every installed architecture family, imported on first use: it loads TensorFlow.js and
+ * the families, which a server that only lists and draws runs never needs (tens of MiB of memory at 10k runs).
+ * A missing family is reported, a broken one warned about, neither is fatal.
+ */
+export async function loadFamilies(): Promise<{ registry: Registry; loaded: string[]; missing: string[] }> {
+  const registry = await import('@cnnlab/core');
+  const { loaded, missing, failed } = await registry.loadInstalledFamilies();
   for (const f of failed) process.emitWarning(`cnnlab dashboard: could not load ${f.name}: ${f.error}`);
-  return { loaded, missing: [...missing, ...failed.map((f) => f.name)] };
+  return { registry, loaded, missing: [...missing, ...failed.map((f) => f.name)] };
 }
 
-function infoOf(spec: ReturnType<typeof listArchitectures>[number]): ArchitectureInfo {
+function infoOf(spec: ArchitectureSpec): ArchitectureInfo {
   return {
     name: spec.name,
     family: spec.family,
@@ -26,14 +33,14 @@ function infoOf(spec: ReturnType<typeof listArchitectures>[number]): Architectur
 }
 
 export async function architectures(): Promise<ArchitecturesResponse> {
-  const { missing } = await loadFamilies();
-  return { architectures: listArchitectures().map(infoOf), missing };
+  const { registry, missing } = await loadFamilies();
+  return { architectures: registry.listArchitectures().map(infoOf), missing };
 }
 
 async function requireArchitecture(name: string): Promise<void> {
-  await loadFamilies();
-  if (!hasArchitecture(name)) {
-    const close = closeMatches(name);
+  const { registry } = await loadFamilies();
+  if (!registry.hasArchitecture(name)) {
+    const close = registry.closeMatches(name);
     throw new HttpError(404, `Unknown architecture "${name}".${close.length ? ` Did you mean: ${close.join(', ')}?` : ''}`);
   }
 }
@@ -63,7 +70,7 @@ export class ComplexityCache {
    * at each model's own input or at one common `inputSize` (height = width).
    */
   async compare(o: { all?: boolean; names?: string[]; inputSize?: number | null } = {}): Promise<ComplexityResponse> {
-    await loadFamilies();
+    const { registry } = await loadFamilies();
     const all = o.all ?? false;
     const inputSize = o.inputSize ?? null;
     const excluded: ComplexityResponse['excluded'] = [];
@@ -73,7 +80,7 @@ export class ComplexityCache {
       chosen = o.names.map((n) => n.toLowerCase());
     } else {
       chosen = [];
-      for (const spec of listArchitectures()) {
+      for (const spec of registry.listArchitectures()) {
         const params = spec.reference?.params;
         if (!all && params !== undefined && params > LARGE_MODEL_PARAMS) excluded.push({ name: spec.name, params });
         else chosen.push(spec.name);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONFUSION_EXAMPLES_FILE, cellStrip, decodeSprite, readConfusionExamples, type ConfusionExamplesFile } from '@cnnlab/trainer';
+import { CONFUSION_EXAMPLES_FILE, cellStrip, decodeSprite, readConfusionExamples, type ConfusionExamplesFile } from '@cnnlab/trainer/records';
 import type { ConfusionExamplesAvailability, ConfusionExamplesResponse, ConfusionResponse } from './confusion-types.js';
 import { HttpError } from './paths.js';
 import { intParam } from './query.js';

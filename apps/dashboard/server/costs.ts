@@ -1,5 +1,4 @@
-import { hasArchitecture, getArchitecture } from '@cnnlab/core';
-import { medianImagesPerSecond } from '@cnnlab/trainer';
+import { medianImagesPerSecond } from '@cnnlab/trainer/records';
 import type { CostPoint, CostsResponse } from './cost-types.js';
 import { loadFamilies } from './complexity.js';
 import type { RunState } from './run-state.js';
@@ -19,7 +18,7 @@ function budgetOf(report: Report): Pick<CostPoint, 'epochs' | 'trainImages' | 'd
 
 /** Cost and accuracy of every cnnlab run (those with a report.json); runs of other tools know neither. */
 export async function costsOf(runs: RunState[], statusOf: (run: RunState) => { status: CostPoint['status'] } = (run) => run.status()): Promise<CostsResponse> {
-  await loadFamilies();
+  const { registry } = await loadFamilies();
   const points: CostPoint[] = [];
   for (const run of runs) {
     const report = run.cnnlabReport;
@@ -28,7 +27,7 @@ export async function costsOf(runs: RunState[], statusOf: (run: RunState) => { s
     points.push({
       run: run.name,
       arch: report.arch,
-      family: hasArchitecture(report.arch) ? getArchitecture(report.arch).family : report.arch,
+      family: registry.hasArchitecture(report.arch) ? registry.getArchitecture(report.arch).family : report.arch,
       status: statusOf(run).status,
       input: Array.isArray(input) && input.every((n) => typeof n === 'number') ? (input as number[]) : null,
       params: report.params?.trainable ?? null,

@@ -1,4 +1,4 @@
-import { TAGS } from '@cnnlab/trainer';
+import { TAGS } from '@cnnlab/trainer/records';
 import type { CurveRoles, EpochMetrics } from './types.js';
 
 export interface Point {

@@ -1,5 +1,5 @@
 /** Shape of GET /api/runs/:run/lr-find (types only: the browser bundle imports it). */
-import type { LrFindRecord } from '@cnnlab/trainer';
+import type { LrFindRecord } from '@cnnlab/trainer/records';
 
 /** lr-find.json as `cnnlab lr-find` wrote it, checked, with the sentence it printed. */
 export interface LrFindResponse extends LrFindRecord {

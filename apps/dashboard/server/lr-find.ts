@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Router } from 'express';
-import { checkLrFindRecord, describeSuggestion, LR_FIND_FILE, LR_FIND_TAGS, type LrFindRecord } from '@cnnlab/trainer';
+import { checkLrFindRecord, describeSuggestion, LR_FIND_FILE, LR_FIND_TAGS, type LrFindRecord } from '@cnnlab/trainer/records';
 import type { LrFindResponse } from './lr-find-types.js';
 import { HttpError } from './paths.js';
 import type { RunState } from './run-state.js';

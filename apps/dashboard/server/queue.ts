@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import { readQueueSnapshot, type QueueSnapshot } from '@cnnlab/search';
+import { readQueueSnapshot, type QueueSnapshot } from '@cnnlab/search/records';
 import { HttpError, logdirRoot, resolveRunPath } from './paths.js';
 
 /** GET /api/sweeps/:sweep/queue and /api/searches/:search/queue: the study's queue.json (null when it never ran on a queue). */

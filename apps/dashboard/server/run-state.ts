@@ -4,7 +4,7 @@ import { setImmediate as yieldToRequests } from 'node:timers/promises';
 import { basename, join } from 'node:path';
 import { EventFileTail, listEventFiles, RestartRule, type Damage, type DecodedEvent, type EventSink } from '@cnnlab/tfevents';
 import type { TagMetadata } from '@cnnlab/tfevents';
-import { liveRunStatus, type RunReport, type TrainConfig } from '@cnnlab/trainer';
+import { liveRunStatus, type RunReport, type TrainConfig } from '@cnnlab/trainer/records';
 import { curveRoles, type Point } from './history.js';
 import { PointColumn } from './point-column.js';
 import type { CurveRoles, HParamValue, RunStatus } from './types.js';

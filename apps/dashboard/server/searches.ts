@@ -1,4 +1,4 @@
-import { summarizeSpaces, type SearchState } from '@cnnlab/search';
+import { summarizeSpaces, type SearchState } from '@cnnlab/search/records';
 import { runName } from './sweeps.js';
 import type { SearchModelRow, SearchResponse, SearchSummary } from './types.js';
 

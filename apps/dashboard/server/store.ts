@@ -1,7 +1,7 @@
 import { join, relative, sep } from 'node:path';
-import { diagnoseFit } from '@cnnlab/analysis';
+import { diagnoseFit } from '@cnnlab/analysis/fit';
 import { listRuns } from '@cnnlab/tfevents';
-import { findRuns, fitOptionsOf, hparamsOf, IMAGES_PER_SECOND_STATISTIC, medianImagesPerSecond, type TrainConfig } from '@cnnlab/trainer';
+import { findRuns, fitOptionsOf, hparamsOf, IMAGES_PER_SECOND_STATISTIC, medianImagesPerSecond, type TrainConfig } from '@cnnlab/trainer/records';
 import { historyFromSeries } from './history.js';
 import { isLrFindRun, lrFindRecords } from './lr-find.js';
 import { HttpError, logdirRoot, resolveRunPath } from './paths.js';

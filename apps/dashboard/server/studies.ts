@@ -1,6 +1,6 @@
 import { lstat, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { readSearch, readSweep, SEARCH_FILE, SWEEP_FILE, type SearchState, type SweepState } from '@cnnlab/search';
+import { readSearch, readSweep, SEARCH_FILE, SWEEP_FILE, type SearchState, type SweepState } from '@cnnlab/search/records';
 import { HttpError, logdirRoot, resolveRunPath } from './paths.js';
 import { searchDetail, searchShapeError, searchSummary } from './searches.js';
 import { runName, sweepDetail, sweepShapeError, sweepSummary } from './sweeps.js';

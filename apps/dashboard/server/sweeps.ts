@@ -1,4 +1,4 @@
-import { eligibleTrials, rankTrials, type ParamValue, type SweepState, type TrialRecord } from '@cnnlab/search';
+import { eligibleTrials, rankTrials, type ParamValue, type SweepState, type TrialRecord } from '@cnnlab/search/records';
 import type { HParamsColumn, ParamCell, SweepBest, SweepResponse, SweepSummary, SweepTrial, TrialStatus } from './types.js';
 
 /** What makes a sweep.json usable here; null when it is, else what is wrong. */

@@ -2,8 +2,4 @@ export * from './formulas.js';
 export { analyzeModel, ACTIVATION_MEMORY_NOTE, type AnalyzeOptions, type ComplexityReport, type LayerComplexity } from './complexity/analyze.js';
 export { denseLayersOf, type DenseLayerInfo } from './complexity/dense.js';
 export { compareArchitectures, sortRows, type CompareOptions, type ComparisonRow, type SortDirection } from './complexity/compare.js';
-export { diagnoseFit } from './fit/diagnose.js';
-export { improvesBest, improvementThreshold } from './fit/best-epoch.js';
-export type {
-  EpochMetrics, FitOptions, FitDiagnosis, FitStatus, Overfitting, Underfitting, UnderfitReason, RecentRise, EpochGap,
-} from './fit/types.js';
+export * from './fit/index.js';

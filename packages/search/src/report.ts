@@ -1,10 +1,10 @@
 import { formatCount, formatMacs } from '@cnnlab/analysis';
 import { edfAt } from './edf.js';
-import type { SearchState } from './design-space.js';
-import type { QueueSnapshot } from './executor.js';
+import type { SearchState } from './search-state.js';
+import type { QueueSnapshot } from './queue-snapshot.js';
 import { describeParams } from './sampling.js';
 import { meanSd } from './seed-margins/stats.js';
-import { eligibleTrials, rankTrials, type SweepState } from './sweep.js';
+import { eligibleTrials, rankTrials, type SweepState } from './sweep-state.js';
 
 /** A plain-text table: numbers right-aligned. */
 export function textTable(headers: string[], rows: (string | number)[][]): string {

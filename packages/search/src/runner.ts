@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { writeFileAtomic, type BackendChoice } from '@cnnlab/core';
 import { isRunDirectory, readConfig, readReport, resumeRun, train, type RunReport, type TrainHooks, type TrainOptions } from '@cnnlab/trainer';
@@ -62,18 +62,4 @@ export function noteInReport(runDir: string, message: string): void {
   if (report.message === message) return;
   report.message = message;
   writeFileAtomic(join(runDir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
-}
-
-/** Reads a JSON file written by this package, with a clear message when it is missing or damaged. */
-export function readJsonFile<T>(path: string, what: string): T {
-  if (!existsSync(path)) throw new Error(`${what} not found: ${path}`);
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as T;
-  } catch (error) {
-    throw new Error(`${what} ${path} is not valid JSON: ${(error as Error).message}`);
-  }
-}
-
-export function writeJsonFile(path: string, value: unknown): void {
-  writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
 }

@@ -1,6 +1,7 @@
 import { captureStep, summarize, tf } from '@cnnlab/core';
 import type { BatchSource } from './data/index.js';
-import { ConfusionExampleCollector, type ConfusionExampleCell } from './summaries/confusion-examples.js';
+import { ConfusionExampleCollector } from './summaries/confusion-examples.js';
+import type { ConfusionExampleCell } from './summaries/confusion-examples-file.js';
 import type { Misclassified } from './summaries/misclassified.js';
 
 export interface Evaluation {

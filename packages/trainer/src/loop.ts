@@ -16,7 +16,8 @@ import {
 } from './data/index.js';
 import { augmentSampleGrid, AugmentedBatches, trainingBatches, type TrainBatches } from './data/augment/index.js';
 import { activationsPerImage, evaluateModel } from './evaluate.js';
-import { hparamsOf, logTestMetrics, RunLogger, TAGS, type LoggerStart } from './events.js';
+import { hparamsOf, TAGS } from './event-schema.js';
+import { logTestMetrics, RunLogger, type LoggerStart } from './events.js';
 import { planResume } from './resume-events.js';
 import { Optimizer } from './optim/optimizers.js';
 import { clipGradients } from './optim/clip.js';

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '@cnnlab/core';
+import { writeFileAtomic } from '@cnnlab/core/io';
 import {
   applyRestarts, CUSTOM_SCALARS_LAYOUT_TAG, decodeEventRecord, encodeRecord, HParamsTag, isEventFileName, RecordScanner,
   type DecodedEvent, type HParamValue,

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { writeFileAtomic } from '@cnnlab/core';
+import { writeFileAtomic } from '@cnnlab/core/io';
 import type { FitDiagnosis } from '@cnnlab/analysis';
 import type { TrainConfig } from './config.js';
 

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SummaryWriter, type LayoutCategory } from '@cnnlab/tfevents';
 import { canonicalJson, type ParamValue } from '../spec.js';
-import { readJsonFile, writeJsonFile } from '../runner.js';
+import { readJsonFile, writeJsonFile } from '../json-file.js';
 import { MARGIN_METRICS, seedMargins, type MarginEpoch, type MarginMetricName } from './stats.js';
 import type { SeedMember } from './groups.js';
 

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '@cnnlab/core';
+import { writeFileAtomic } from '@cnnlab/core/io';
 import { SummaryWriter } from '@cnnlab/tfevents';
 import { walkLogdir } from '../run-dir.js';
 import type { LrRange } from './ramp.js';

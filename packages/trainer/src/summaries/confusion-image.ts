@@ -1,4 +1,4 @@
-import { encodePng } from '../data/png.js';
+import { encodePng } from '../data/png-codec.js';
 import type { ImageGrid } from './image-grid.js';
 
 const CELL = 16;

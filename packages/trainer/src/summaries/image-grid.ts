@@ -1,4 +1,4 @@
-import { encodePng } from '../data/png.js';
+import { encodePng } from '../data/png-codec.js';
 
 export interface ImageGrid {
   png: Buffer;
