@@ -8,7 +8,7 @@ import { SummaryWriter } from '@cnnlab/tfevents';
 import type { InputShape } from '@cnnlab/core';
 import { lockFile, type TrainHooks, type TrainOptions } from '@cnnlab/trainer';
 import { LocalTrialExecutor, type TrialExecutor, type TrialJob } from './executor.js';
-import { writeJsonFile } from './json-file.js';
+import { writeJson } from '@cnnlab/trainer/records';
 import { type EngineOptions } from './runner.js';
 import {
   readSearch, SEARCH_FILE, SEARCH_FORMAT_VERSION, summarizeSpaces,
@@ -232,7 +232,7 @@ export async function runDesignSpaceSearch(o: DesignSpaceSearchOptions): Promise
     const save = () => {
       Object.assign(state, summarizeSpaces(options, state.models));
       state.updatedAt = now();
-      writeJsonFile(file, state);
+      writeJson(file, state);
     };
     if (state.status === 'finished') return state;
     state.status = 'running';

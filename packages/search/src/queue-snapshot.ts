@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { readJsonFile } from './json-file.js';
+import { readJson } from '@cnnlab/trainer/records';
 
 /** queue.json: what a queue executor publishes in the study directory for reports and the dashboard (no connection needed to read it). */
 export const QUEUE_FILE = 'queue.json';
@@ -30,5 +30,5 @@ export interface QueueSnapshot {
 /** A study's queue.json, or null when it never ran on a queue. */
 export function readQueueSnapshot(studyDir: string): QueueSnapshot | null {
   const path = join(studyDir, QUEUE_FILE);
-  return existsSync(path) ? readJsonFile<QueueSnapshot>(path, 'Queue state') : null;
+  return existsSync(path) ? readJson<QueueSnapshot>(path, 'Queue state') : null;
 }

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import type { AnyNetConfig, DesignConstraints, DesignRanges } from '@cnnlab/arch-regnet';
 import type { TrainOptions } from '@cnnlab/trainer';
 import { compareEdfs, dominantSpace, edfCurve, edfSteps, summaryStats, type EdfPoint, type EdfRelation } from './edf.js';
-import { readJsonFile } from './json-file.js';
+import { readJson } from '@cnnlab/trainer/records';
 
 /* search.json as readers see it: its shape, reading it and the per-space summary (no training code, for the dashboard). */
 
@@ -108,7 +108,7 @@ export function summarizeSpaces(options: ResolvedSearchOptions, models: readonly
 }
 
 export function readSearch(dir: string): SearchState {
-  const state = readJsonFile<SearchState>(join(resolve(dir), SEARCH_FILE), 'Search state');
+  const state = readJson<SearchState>(join(resolve(dir), SEARCH_FILE), 'Search state');
   if (state.kind !== 'design-space-search') throw new Error(`${join(dir, SEARCH_FILE)} is not a design-space search (kind ${JSON.stringify(state.kind)})`);
   return state;
 }

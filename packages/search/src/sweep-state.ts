@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { readJsonFile } from './json-file.js';
+import { readJson } from '@cnnlab/trainer/records';
 import { isBetter } from './pruning.js';
 import type { SeedRun } from './seed-margins/index.js';
 import type { ParamValue, SweepSpec } from './spec.js';
@@ -79,7 +79,7 @@ export interface SweepState {
 
 /** Reads a sweep directory's sweep.json. */
 export function readSweep(dir: string): SweepState {
-  const state = readJsonFile<SweepState>(join(resolve(dir), SWEEP_FILE), 'Sweep state');
+  const state = readJson<SweepState>(join(resolve(dir), SWEEP_FILE), 'Sweep state');
   if (state.kind !== 'sweep') throw new Error(`${join(dir, SWEEP_FILE)} is not a sweep (kind ${JSON.stringify(state.kind)})`);
   return state;
 }

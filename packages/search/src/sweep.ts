@@ -4,7 +4,7 @@ import {
   evaluateRun, readReport, resolveTrainConfig, type EpochMetrics, lockFile, type RunReport, type TrainHooks } from '@cnnlab/trainer';
 import { LocalTrialExecutor, type TrialExecutor, type TrialHandlers, type TrialJob, type TrialOutcome } from './executor.js';
 import { bestOf, firstMedianStop, halvingPromotion, halvingRungs, medianRuleDecision, metricSeries, type MedianDecision } from './pruning.js';
-import { writeJsonFile } from './json-file.js';
+import { writeJson } from '@cnnlab/trainer/records';
 import { noteInReport, type EngineOptions } from './runner.js';
 import {
   eligibleTrials, rankTrials, readSweep, SWEEP_FILE, SWEEP_FORMAT_VERSION, type SweepState, type TrialRecord,
@@ -113,7 +113,7 @@ async function sweepLoop(spec: SweepSpec, planned: ReturnType<typeof planTrials>
   }
   const save = () => {
     state.updatedAt = now();
-    writeJsonFile(file, state);
+    writeJson(file, state);
   };
   /** Brings the seed groups' margin runs up to date (a group that did not change is not rewritten). */
   const writeSeedRuns = () => {

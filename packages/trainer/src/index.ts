@@ -10,7 +10,7 @@ export type { ScheduleConfig, ScheduleName, ScheduleState } from './optim/schedu
 export { CheckpointStore, encodeCheckpoint, decodeCheckpoint, CheckpointError } from './checkpoint.js';
 export { lockFile } from './lock.js';
 export { liveRunStatus, lockHolderAlive, INTERRUPTED_MESSAGE } from './run-liveness.js';
-export { runPaths, assertRunDirectory, readConfig, readReport, findRuns, walkLogdir, isRunDirectory, defaultRunName, meanImagesPerSecond, medianImagesPerSecond, IMAGES_PER_SECOND_STATISTIC } from './run-dir.js';
+export { runPaths, assertRunDirectory, readConfig, readReport, readJson, writeJson, findRuns, walkLogdir, isRunDirectory, defaultRunName, meanImagesPerSecond, medianImagesPerSecond, IMAGES_PER_SECOND_STATISTIC } from './run-dir.js';
 export type { RunReport, RunStatus, EpochMetrics } from './run-dir.js';
 export { TAGS, BEST_TAGS, hparamsOf, LAYOUT } from './event-schema.js';
 export { planResume, runEvents } from './resume-events.js';

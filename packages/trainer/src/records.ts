@@ -4,7 +4,7 @@
  * loads neither TensorFlow.js nor @cnnlab/core's engine, so a server that only shows runs (the dashboard's) stays
  * small; everything here is also exported by `@cnnlab/trainer`.
  */
-export { runPaths, readConfig, readReport, findRuns, walkLogdir, isRunDirectory, meanImagesPerSecond, medianImagesPerSecond, IMAGES_PER_SECOND_STATISTIC } from './run-dir.js';
+export { runPaths, readConfig, readReport, readJson, writeJson, findRuns, walkLogdir, isRunDirectory, meanImagesPerSecond, medianImagesPerSecond, IMAGES_PER_SECOND_STATISTIC } from './run-dir.js';
 export type { RunReport, RunStatus, EpochMetrics } from './run-dir.js';
 export type { TrainConfig, DatasetName } from './config.js';
 export { liveRunStatus, lockHolderAlive, INTERRUPTED_MESSAGE } from './run-liveness.js';

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SummaryWriter, type LayoutCategory } from '@cnnlab/tfevents';
 import { canonicalJson, type ParamValue } from '../spec.js';
-import { readJsonFile, writeJsonFile } from '../json-file.js';
+import { readJson, writeJson } from '@cnnlab/trainer/records';
 import { MARGIN_METRICS, seedMargins, type MarginEpoch, type MarginMetricName } from './stats.js';
 import type { SeedMember } from './groups.js';
 
@@ -90,14 +90,14 @@ export function writeSeedMarginRun(runDir: string, params: Record<string, ParamV
   // Says the run is complete, so readers (the dashboard) do not take a fresh file for a run in progress.
   writer.sessionEnd('success');
   writer.close();
-  writeJsonFile(file, record);
+  writeJson(file, record);
   return true;
 }
 
 /** Reads a margin run's seed-margins.json. */
 export function readSeedMarginRecord(runDir: string): SeedMarginRecord {
   const file = join(runDir, SEED_MARGINS_FILE);
-  const record = readJsonFile<SeedMarginRecord>(file, 'Seed margins');
+  const record = readJson<SeedMarginRecord>(file, 'Seed margins');
   if (record.kind !== 'seed-margins') throw new Error(`${file} is not a seed-margins record (kind ${JSON.stringify(record.kind)})`);
   return record;
 }
