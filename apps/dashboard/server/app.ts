@@ -8,6 +8,7 @@ import { ComplexityCache, architectures } from './complexity.js';
 import { costsOf } from './costs.js';
 import { downloadName, scalarsCsv, scalarsJson } from './export.js';
 import { checkHost, CONTENT_SECURITY_POLICY } from './host-check.js';
+import { sendJsonStream } from './json-stream.js';
 import { minMaxDownsample, stepRange } from './downsample.js';
 import { confusionOf } from './confusion.js';
 import { examplesImage, examplesOf } from './confusion-examples.js';
@@ -75,6 +76,11 @@ export const API_ENDPOINTS = [
   'GET /api/searches/:search/queue',
 ];
 
+/** What one point of a scalar series costs in JSON, about: {"step":12345,"value":0.123456789,"wallTime":1750000000.05}. */
+const BYTES_PER_POINT = 64;
+
+const pointsIn = (response: ScalarsResponse) => Object.values(response.series).reduce((n, points) => n + points.length, 0);
+
 /** The common input size of a complexity comparison: ?input=<side in pixels>, absent for each model's own. */
 function inputSizeOf(raw: unknown): number | null {
   if (raw === undefined || raw === '' || raw === 'default') return null;
@@ -130,7 +136,8 @@ export function createDashboardApp(o: DashboardAppOptions): express.Express {
     const limit = intParam(req.query, 'limit', 1, 100_000);
     const since = stringParam(req.query, 'since') || undefined;
     const [list, studyDirs] = await Promise.all([store.list({ offset, limit, since }), studies.dirs()]);
-    res.json({ ...list, studies: studyDirs } satisfies RunsResponse);
+    // 10k runs are ~9 MiB of JSON: written a slice of runs at a time, never one string.
+    await sendJsonStream(req, res, { ...list, studies: studyDirs } satisfies RunsResponse);
   });
 
   api.get('/runs/:run/scalars', async (req, res) => {
@@ -156,11 +163,12 @@ export function createDashboardApp(o: DashboardAppOptions): express.Express {
       }
       return { ...response, sampling: { method: 'min-max per bucket', points: points ?? null, from: from ?? null, to: to ?? null, totals } };
     };
-    if (since) return void res.json(body());
+    if (since) return sendJsonStream(req, res, body());
     const key = `${run.name}\n${run.version}\n${tags ? [...tags].sort().join(',') : '*'}\n${points ?? ''}:${from ?? ''}:${to ?? ''}`;
-    const cached = wholeSeries.get(key, body);
-    res.type('json').setHeader('ETag', cached.etag);
-    res.send(cached.body);
+    const answer = wholeSeries.get(key, body, (value) => BYTES_PER_POINT * pointsIn(value as ScalarsResponse));
+    if ('value' in answer) return sendJsonStream(req, res, answer.value, answer.etag);
+    res.type('json').setHeader('ETag', answer.etag);
+    res.send(answer.body);
   });
 
   api.get('/runs/:run/diagnosis', async (req, res) => {

@@ -46,8 +46,24 @@ describe('whole-series JSON cache', () => {
     expect(builds).toBe(3);
     cache.get('b', build(2));
     expect(builds).toBe(4);
-    expect(cache.get('x', () => ({ n: Number.NaN })).body.toString()).toBe('{"n":null}');
+    const nan = cache.get('x', () => ({ n: Number.NaN }));
+    expect('body' in nan && nan.body.toString()).toBe('{"n":null}');
     expect(cache.get('x', () => ({})).etag).toMatch(/^W\/"/);
+  });
+
+  it('keeps no answer estimated above one entry\'s size: it comes back as its value, to be streamed', () => {
+    const cache = new ScalarsJsonCache(1000, 100);
+    let builds = 0;
+    const big = { points: Array.from({ length: 50 }, (_, i) => i) };
+    const answer = cache.get('big', () => (builds++, big), (value) => 4 * (value as typeof big).points.length);
+    expect(answer).toEqual({ value: big, etag: expect.stringMatching(/^W\/"/) });
+    cache.get('big', () => (builds++, big), () => 200);
+    expect(builds).toBe(2);
+    // Estimated small but larger once serialised: served, not kept.
+    const under = cache.get('under', () => (builds++, big), () => 10);
+    expect('body' in under && JSON.parse(under.body.toString())).toEqual(big);
+    cache.get('under', () => (builds++, big), () => 10);
+    expect(builds).toBe(4);
   });
 });
 

@@ -126,17 +126,28 @@ function gzipGet(url: string): Promise<{ ms: number; wire: number; raw: number; 
   });
 }
 
-/** The peak resident memory of a process, sampled every 50 ms (and its kernel high-water mark) until stopped. */
-function watchMemory(pid: number): { stop: () => { rss: number; peak: number; sampledPeak: number } } {
+/**
+ * The peak resident memory of a process, sampled every 50 ms (and its kernel high-water mark) until stopped, and
+ * the sampled peak of each phase named with `phase()`, to tell which request makes the peak.
+ */
+function watchMemory(pid: number): { phase: (name: string) => void; stop: () => { rss: number; peak: number; sampledPeak: number; phases: Record<string, number> } } {
   let sampledPeak = 0;
-  const timer = setInterval(() => {
+  let current = 'idle';
+  const phases: Record<string, number> = {};
+  const sample = () => {
     try {
-      sampledPeak = Math.max(sampledPeak, memoryOf(pid).rss);
+      const rss = memoryOf(pid).rss;
+      sampledPeak = Math.max(sampledPeak, rss);
+      phases[current] = Math.max(phases[current] ?? 0, rss);
     } catch {
       // the process is gone
     }
-  }, 50);
-  return { stop: () => (clearInterval(timer), { ...memoryOf(pid), sampledPeak }) };
+  };
+  const timer = setInterval(sample, 50);
+  return {
+    phase: (name) => (sample(), (current = name), sample()),
+    stop: () => (clearInterval(timer), sample(), { ...memoryOf(pid), sampledPeak, phases }),
+  };
 }
 
 /** Builds the dashboard's client with Vite into `outDir` (the server serves it from there). */
@@ -214,6 +225,7 @@ async function main(): Promise<void> {
     const idle = memoryOf(server.pid!);
     const serverStarted = performance.now();
     // The first screen, on a cold server: the first page of runs, and the Runs table's first row in a browser.
+    memory.phase('first screen');
     const firstPage = await gzipGet(`${url}api/runs?limit=100`);
     const firstPageJson = JSON.parse(firstPage.body.toString()) as { runs: unknown[]; loading?: boolean; total?: number };
     let firstRowMs: number | null = null;
@@ -227,6 +239,7 @@ async function main(): Promise<void> {
       await page.goto('about:blank');
     }
     // The rest of the first scan.
+    memory.phase('scan');
     let scanned: { loading?: boolean } = { loading: true };
     while (scanned.loading) {
       await new Promise((r) => setTimeout(r, 250));
@@ -234,6 +247,7 @@ async function main(): Promise<void> {
     }
     const scanMs = performance.now() - serverStarted;
     const afterScan = memoryOf(server.pid!);
+    memory.phase('full list');
     const first = await gzipGet(`${url}api/runs`);
     const warm: number[] = [];
     let cpu = cpuMs(server.pid!);
@@ -246,6 +260,7 @@ async function main(): Promise<void> {
     cpu = cpuMs(server.pid!);
     for (let i = 0; i < requests; i++) quiet.push((quietPoll = await gzipGet(`${url}api/runs${version ? `?since=${encodeURIComponent(version)}` : ''}`)).ms);
     const quietCpu = (cpuMs(server.pid!) - cpu) / requests;
+    memory.phase('pages');
     const warmPage: number[] = [];
     for (let i = 0; i < requests; i++) warmPage.push((await gzipGet(`${url}api/runs?limit=100`)).ms);
     const epochRun = `${url}api/runs/${encodeURIComponent('group-00/run-0000')}/scalars`;
@@ -253,6 +268,7 @@ async function main(): Promise<void> {
     const epochScalars: number[] = [];
     const batchScalars: number[] = [];
     const sampledScalars: number[] = [];
+    memory.phase('scalars');
     let batch = await gzipGet(batchRun);
     cpu = cpuMs(server.pid!);
     for (let i = 0; i < requests; i++) epochScalars.push((await gzipGet(epochRun)).ms);
@@ -262,6 +278,7 @@ async function main(): Promise<void> {
     const batchCpu = (cpuMs(server.pid!) - cpu) / requests;
     let sampled = await gzipGet(`${batchRun}?points=2048`);
     for (let i = 0; i < requests; i++) sampledScalars.push((sampled = await gzipGet(`${batchRun}?points=2048`)).ms);
+    memory.phase('screenshot');
     if (page && values.screenshot) {
       await page.goto(`${url}#/runs`);
       await page.locator('[data-testid=run-row]').first().waitFor({ state: 'visible' });
@@ -290,6 +307,7 @@ async function main(): Promise<void> {
       [`GET scalars, a run of ${shape.batchPoints.toLocaleString('en-US')} batch points, p50`, `${median(batchScalars).toFixed(1)} ms`, `server CPU ${batchCpu.toFixed(0)} ms a request; ${size(batch)}`],
       ['GET scalars of that run, ?points=2048, p50', `${median(sampledScalars).toFixed(1)} ms`, size(sampled)],
       ['server RSS: idle / after the scan / at the end', `${idle.rss.toFixed(0)} / ${afterScan.rss.toFixed(0)} / ${end.rss.toFixed(0)} MiB`, `peak ${end.peak.toFixed(0)} MiB (VmHWM), sampled ${end.sampledPeak.toFixed(0)}; target < 300 MiB`],
+      ['server RSS, sampled peak of each phase', Object.entries(end.phases).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(' / '), 'MiB'],
       ...(read ? [['@cnnlab/tfevents reader alone: every run into scalar series', `${read.ms.toFixed(0)} ms`, `${read.points.toLocaleString('en-US')} points, RSS ${read.rss.toFixed(0)} MiB (peak ${read.peak.toFixed(0)})`] as [string, string, string]] : []),
     ];
     const w0 = Math.max(...rows.map((r) => r[0].length));
@@ -302,7 +320,7 @@ async function main(): Promise<void> {
         shape, firstPage: { ...sizes(firstPage), runs: firstPageJson.runs.length, total: firstPageJson.total, loading: firstPageJson.loading }, firstRowMs, scanMs,
         list: sizes(first), warmMs: warm, warmPageMs: warmPage, quietPoll: sizes(quietPoll), quietPollMs: quiet, cpuMsPerRequest: { warm: warmCpu, quietPoll: quietCpu, epochScalars: epochCpu, batchScalars: batchCpu },
         epochScalarsMs: epochScalars, batchScalarsMs: batchScalars, batchScalars: sizes(batch), sampledScalars: sizes(sampled), sampledScalarsMs: sampledScalars,
-        memory: { idle, afterScan, end }, reader: read,
+        memory: { idle, afterScan, end, phases: end.phases }, reader: read,
       }, null, 2));
     }
   } finally {
