@@ -8,7 +8,7 @@ import { ComplexityCache, architectures } from './complexity.js';
 import { costsOf } from './costs.js';
 import { downloadName, scalarsCsv, scalarsJson } from './export.js';
 import { checkHost, CONTENT_SECURITY_POLICY } from './host-check.js';
-import { sendJsonStream } from './json-stream.js';
+import { finiteOrNull, sendJsonStream } from './json-stream.js';
 import { minMaxDownsample, stepRange } from './downsample.js';
 import { confusionOf } from './confusion.js';
 import { examplesImage, examplesOf } from './confusion-examples.js';
@@ -111,7 +111,7 @@ export function createDashboardApp(o: DashboardAppOptions): express.Express {
   const clientDir = o.clientDir ?? join(packageRoot(), 'dist', 'client');
   const app = express();
   app.disable('x-powered-by');
-  app.set('json replacer', (_key: string, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? null : value));
+  app.set('json replacer', finiteOrNull);
   app.use(checkHost({ bound: o.host ?? '127.0.0.1', allow: o.allowHosts }));
   // gzip or brotli when the client asks (Accept-Encoding); brotli at quality 4: the default 11 is for static files.
   app.use(compression({ brotli: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } } }));

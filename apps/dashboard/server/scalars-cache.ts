@@ -26,13 +26,13 @@ export class ScalarsJsonCache {
 
   /** The cached answer for `key`, or `build()`'s: as JSON when its `estimate` (in bytes) fits an entry, else as it is. */
   get(key: string, build: () => unknown, estimate: (value: unknown) => number = () => 0): CachedJson | UncachedJson {
-    const etag = `W/"${createHash('sha1').update(key).digest('base64url')}"`;
     const hit = this.entries.get(key);
     if (hit !== undefined) {
       this.entries.delete(key);
       this.entries.set(key, hit);
       return hit;
     }
+    const etag = `W/"${createHash('sha1').update(key).digest('base64url')}"`;
     const value = build();
     if (estimate(value) > this.maxEntryBytes) return { value, etag };
     const entry = { body: Buffer.from(JSON.stringify(value, finiteOrNull)), etag };
